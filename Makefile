@@ -1,0 +1,52 @@
+# chainhub-aigc: every target installs what it needs into .venv (pinned by uv.lock) first.
+#   make demo      the main job, offline: mock server + CLI, an image and a video end to end
+#   make test      the whole test suite (drift check, overlays, spec, mock contract, SDK, CLI)
+#   make generate  vendor YAML + overlays -> openapi/chainhub-aigc.yaml -> generated/ client
+#   make check     fail if the committed spec or client differs from a fresh rebuild
+#   make lint      ruff + mypy (strict)
+#   make bench     the benchmarks under bench/ (not part of the tests)
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/uv/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install generate check test lint demo bench clean
+
+install: $(STAMP)
+
+$(UV):
+	@$(PYTHON) -c 'import sys; sys.exit("chainhub-aigc needs Python >= 3.11 (set PYTHON=...)" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-extras --python $(PYTHON)
+	@touch $@
+
+generate: install
+	$(PY) scripts/build_spec.py
+	$(PY) scripts/generate.py
+
+check: install
+	$(PY) scripts/check_drift.py
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check src scripts tests bench
+	$(VENV)/bin/ruff format --check src scripts tests bench
+	$(VENV)/bin/mypy
+
+demo: install
+	$(PY) scripts/demo.py
+
+bench: install
+	$(PY) bench/mock_throughput.py
+	$(PY) bench/client_overhead.py
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache demo-output

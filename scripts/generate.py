@@ -1,0 +1,89 @@
+"""Generate the client package from the built spec with the pinned openapi-python-client.
+
+    python scripts/generate.py [--spec openapi/chainhub-aigc.yaml] [--out generated/chainhub_aigc_client]
+
+The generator always runs in a fresh temporary directory (so its ruff post-hooks see no project
+configuration and the output is the same wherever it runs), with --fail-on-warning (a dropped
+schema or endpoint is only a warning otherwise), with our pinned custom template, and with the
+virtual environment's bin/ first on PATH (the post-hooks need ruff). The result replaces the
+output package whole, plus a copy of the spec it came from as package data (openapi.yaml).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "chainhub-aigc.yaml"
+CONFIG = ROOT / "openapi" / "generator.yaml"
+TEMPLATES = ROOT / "openapi" / "templates"
+OUT = ROOT / "generated" / "chainhub_aigc_client"
+GENERATOR_VERSION = "0.29.1"  # the custom template is a copy of this version's; keep in step
+
+
+class GenerateError(Exception):
+    pass
+
+
+def generate(spec: Path = SPEC, out: Path = OUT) -> None:
+    installed = importlib.metadata.version("openapi-python-client")
+    if installed != GENERATOR_VERSION:
+        raise GenerateError(
+            f"openapi-python-client {installed} is installed, the pipeline is pinned to "
+            f"{GENERATOR_VERSION} (the custom template in openapi/templates/ is its copy)"
+        )
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    with tempfile.TemporaryDirectory(prefix="chainhub-generate-") as tmp:
+        package = Path(tmp) / out.name
+        command = [
+            str(bin_dir / "openapi-python-client"),
+            "generate",
+            "--path",
+            str(spec.resolve()),
+            "--config",
+            str(CONFIG),
+            "--custom-template-path",
+            str(TEMPLATES),
+            "--meta",
+            "none",
+            "--output-path",
+            str(package),
+            "--fail-on-warning",
+        ]
+        result = subprocess.run(command, cwd=tmp, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise GenerateError(
+                "openapi-python-client failed:\n" + (result.stdout + result.stderr).strip()
+            )
+        shutil.copyfile(spec, package / "openapi.yaml")
+        (package / "py.typed").touch()
+        if out.exists():
+            shutil.rmtree(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(package, out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spec", type=Path, default=SPEC)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    try:
+        generate(args.spec, args.out)
+    except GenerateError as exc:
+        print(f"generate: {exc}", file=sys.stderr)
+        return 1
+    print(f"generated {args.out} from {args.spec}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
