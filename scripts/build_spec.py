@@ -28,7 +28,15 @@ from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 if __package__ in (None, ""):  # run as a script: make `scripts` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.overlay import ActionReport, OverlayError, apply_overlay, dump_yaml, load_overlay, load_yaml
+from scripts.overlay import (
+    ActionReport,
+    OverlayError,
+    YamlRoundTripError,
+    apply_overlay,
+    dump_yaml,
+    load_overlay,
+    load_yaml,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR_DIR = ROOT / "openapi" / "vendor"
@@ -91,7 +99,9 @@ def build(
         reports.extend(actions)
         if report:
             for action in actions:
-                first_line = action.description.strip().splitlines()[0] if action.description else ""
+                first_line = (
+                    action.description.strip().splitlines()[0] if action.description else ""
+                )
                 print(
                     f"{name} actions[{action.index}] {action.kind:6} {action.nodes:3} node(s)  "
                     f"{first_line}"
@@ -119,13 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         text, reports = build(args.vendor_dir, args.overlays_dir, report=not args.quiet)
-    except (OverlayError, BuildError, OSError) as exc:
+    except (OverlayError, BuildError, YamlRoundTripError, OSError) as exc:
         print(f"build_spec: {exc}", file=sys.stderr)
         return 1
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     if not args.quiet:
-        print(f"wrote {_display(args.out)}: {len(reports)} overlay actions applied, valid OpenAPI 3.0")
+        print(
+            f"wrote {_display(args.out)}: {len(reports)} overlay actions applied, valid OpenAPI 3.0"
+        )
     return 0
 
 

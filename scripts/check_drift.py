@@ -94,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    print("check: openapi/chainhub-aigc.yaml and generated/chainhub_aigc_client match a fresh rebuild")
+    print(
+        "check: openapi/chainhub-aigc.yaml and generated/chainhub_aigc_client match a fresh rebuild"
+    )
     return 0
 
 

@@ -1,24 +1,31 @@
 """Generate the client package from the built spec with the pinned openapi-python-client.
 
-    python scripts/generate.py [--spec openapi/chainhub-aigc.yaml] [--out generated/chainhub_aigc_client]
+    python scripts/generate.py [--spec SPEC] [--out PACKAGE_DIR]
 
 The generator always runs in a fresh temporary directory (so its ruff post-hooks see no project
 configuration and the output is the same wherever it runs), with --fail-on-warning (a dropped
 schema or endpoint is only a warning otherwise), with our pinned custom template, and with the
 virtual environment's bin/ first on PATH (the post-hooks need ruff). The result replaces the
-output package whole, plus a copy of the spec it came from as package data (openapi.yaml).
+output package whole, plus the spec it came from as package data (openapi.yaml, and
+openapi.json for runtime readers).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `scripts` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.overlay import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "chainhub-aigc.yaml"
@@ -63,7 +70,12 @@ def generate(spec: Path = SPEC, out: Path = OUT) -> None:
             raise GenerateError(
                 "openapi-python-client failed:\n" + (result.stdout + result.stderr).strip()
             )
+        # The spec as package data: YAML as built, and JSON for runtime readers (the SDK's
+        # request checks, the mock) that should not need a YAML 1.2 parser.
         shutil.copyfile(spec, package / "openapi.yaml")
+        (package / "openapi.json").write_text(
+            json.dumps(load_yaml(spec), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         (package / "py.typed").touch()
         if out.exists():
             shutil.rmtree(out)

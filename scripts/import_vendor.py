@@ -62,7 +62,9 @@ def extract_yaml_block(raw: bytes) -> bytes:
         raise ImportError_("no ```yaml block and not a bare OpenAPI YAML document")
     fence = match.group("fence")
     start = match.end()
-    close = re.compile(rb"^" + re.escape(fence[:1]) + rb"{%d,}[ \t]*\r?$" % len(fence), re.MULTILINE)
+    close = re.compile(
+        rb"^" + re.escape(fence[:1]) + rb"{%d,}[ \t]*\r?$" % len(fence), re.MULTILINE
+    )
     end = close.search(raw, start)
     if end is None:
         raise ImportError_("the ```yaml block is never closed")
@@ -76,8 +78,11 @@ def vendor_name(block: bytes) -> str:
     """`aigc-image` for a document whose only path ends in /aigc-image."""
     paths = _PATH_KEY.findall(block)
     if len(paths) != 1:
-        raise ImportError_(f"expected exactly one path in the document, found {len(paths)}: use --name")
-    return paths[0].decode().rstrip("/").rsplit("/", 1)[-1]
+        raise ImportError_(
+            f"expected exactly one path in the document, found {len(paths)}: use --name"
+        )
+    path: bytes = paths[0]
+    return path.decode().rstrip("/").rsplit("/", 1)[-1]
 
 
 def origin_of(block: bytes) -> str:
@@ -129,9 +134,13 @@ def import_document(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("document", type=Path, help="a saved vendor Markdown page or a bare YAML file")
+    parser.add_argument(
+        "document", type=Path, help="a saved vendor Markdown page or a bare YAML file"
+    )
     parser.add_argument("--name", help="vendor file name without .yaml (default: from the path)")
-    parser.add_argument("--origin", help="where the document was published (default: from the document)")
+    parser.add_argument(
+        "--origin", help="where the document was published (default: from the document)"
+    )
     parser.add_argument("--vendor-dir", type=Path, default=VENDOR_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:

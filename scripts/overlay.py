@@ -136,7 +136,7 @@ class OverlayError(Exception):
         if index is not None:
             where += f": actions[{index}]"
             if target is not None:
-                where += f" (target {target})"
+                where += f" (target {_one_line(target)})"
         super().__init__(f"{where}: {self.reason}")
 
 
@@ -177,7 +177,9 @@ class _Constructor(RoundTripConstructor):
     """Round-trip constructor with string keys and no timestamps."""
 
     # ruamel's own RoundTripConstructor overrides with this extra parameter.
-    def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:  # type: ignore[override]
+    def construct_mapping(  # type: ignore[override]
+        self, node: Any, maptyp: Any, deep: bool = False
+    ) -> Any:
         if isinstance(node, MappingNode):
             for key_node, _value in node.value:
                 # `200:` must be the key "200" (OpenAPI status codes are strings); the source
@@ -194,6 +196,10 @@ _Constructor.add_constructor(_YAML + "timestamp", _Constructor.construct_yaml_st
 _YAML11_RESOLVER = VersionedResolver(version=(1, 1))
 
 
+# Line breaks that a block scalar (and any plain or single-quoted one) turns into "\n".
+_BLOCK_UNSAFE = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _misread_by_yaml11(text: str) -> bool:
     return str(_YAML11_RESOLVER.resolve(ScalarNode, text, (True, False))) != _STR_TAG
 
@@ -204,6 +210,8 @@ class _Representer(RoundTripRepresenter):
         return self.represent_scalar(_YAML + "null", "null")
 
     def represent_str(self, data: Any) -> Any:
+        if any(c in data for c in _BLOCK_UNSAFE):
+            return self.represent_scalar(_STR_TAG, data, style='"')  # escapes them
         if "\n" in data:
             # A literal block keeps every character; the emitter falls back to a quoted
             # style by itself when a block cannot represent the text.
@@ -216,7 +224,7 @@ class _Representer(RoundTripRepresenter):
         # In a folded block a line that starts with whitespace is "more indented"; ruamel
         # surrounds it with blank lines that come back as extra newlines. Use `|` then.
         if any(line[:1] in (" ", "\t") for line in str(data).split("\n")):
-            return self.represent_scalar(_STR_TAG, str(data), style="|")
+            return self.represent_str(str(data))
         return self.represent_folded_scalarstring(data)
 
 
@@ -316,7 +324,7 @@ def _schema_location(path: Iterable[Any]) -> str:
 def validate_overlay(overlay: Any, *, name: str) -> str:
     """Check an overlay against the schema of its version; return "1.0" or "1.1"."""
     if not isinstance(overlay, Mapping):
-        kind = "empty" if overlay is None else f"a {_kind(overlay)}"
+        kind = "empty" if overlay is None else _a(_kind(overlay))
         raise OverlayError(name, f"an overlay must be a mapping, this document is {kind}")
     version = overlay.get("overlay")
     match = _VERSION_RE.match(version) if isinstance(version, str) else None
@@ -334,9 +342,12 @@ def validate_overlay(overlay: Any, *, name: str) -> str:
     error = jsonschema.exceptions.best_match(_validator(minor).iter_errors(overlay))
     if error is not None:
         where = _schema_location(error.absolute_path)
-        raise OverlayError(
-            name, f"not a valid Overlay {minor} document: at {where}: {error.message}"
-        )
+        message = error.message
+        if error.validator == "uniqueItems":
+            message = "two actions are identical"  # jsonschema would quote the whole list
+        elif len(message) > 300:
+            message = message[:300] + "..."
+        raise OverlayError(name, f"not a valid Overlay {minor} document: at {where}: {message}")
     return minor
 
 
@@ -376,6 +387,10 @@ def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "array"
     return "primitive"
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 def _compile(query: str, what: str) -> Any:
@@ -447,7 +462,7 @@ def _merge_object(node: MutableMapping[Any, Any], value: Mapping[Any, Any], path
 
 
 def _describe(value: Any) -> str:
-    return "null" if value is None else f"a {_kind(value)}"
+    return "null" if value is None else _a(_kind(value))
 
 
 def _update(
@@ -460,7 +475,7 @@ def _update(
         )
     kinds = {_kind(node) for _loc, node in selected}
     if len(kinds) > 1:
-        listing = ", ".join(f"{_normalized_path(loc)} is a {_kind(v)}" for loc, v in selected)
+        listing = ", ".join(f"{_normalized_path(loc)} is {_a(_kind(v))}" for loc, v in selected)
         raise _ActionError(f"target selects nodes of different kinds: {listing}")
     target_kind = kinds.pop()
     value_kind = _kind(value)
@@ -583,6 +598,9 @@ def _write_atomically(path: pathlib.Path, text: str) -> None:
     # Write a sibling temporary file, then rename: OUT is never left half-written.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give OUT the usual permissions
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)
