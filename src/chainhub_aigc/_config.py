@@ -1,0 +1,235 @@
+"""Client configuration: defaults, environment variables, the User-Agent, the API key.
+
+The API key is held in a :class:`Secret` whose repr/str is masked, so no repr of a client, its
+options or an error can show it; :meth:`Options.redact` scrubs it from any text that came from
+the server (an error message that echoes the key) before it reaches an exception or a log line.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib.metadata
+import math
+import os
+import platform
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Final
+from urllib.parse import urlsplit
+
+import httpx
+
+from ._spec import DEFAULT_BASE_URL
+from .errors import ConfigurationError, MissingAPIKeyError
+from .types import PollSchedule
+
+try:
+    __version__: str = importlib.metadata.version("chainhub-aigc")
+except importlib.metadata.PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0"
+
+API_KEY_ENV: Final = "CHAINHUB_API_KEY"
+BASE_URL_ENV: Final = "CHAINHUB_BASE_URL"
+DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_MAX_RETRIES: Final = 2
+DEFAULT_MAX_RETRY_AFTER: Final = 60.0
+DEFAULT_LIMITS: Final = httpx.Limits(max_connections=200, max_keepalive_connections=100)
+USER_AGENT: Final = (
+    f"chainhub-aigc/{__version__} python/{platform.python_version_tuple()[0]}."
+    f"{platform.python_version_tuple()[1]} httpx/{httpx.__version__}"
+)
+
+
+class NotGiven(enum.Enum):
+    """The default of ``with_options`` arguments: "keep the current value" (``None`` may be a
+    value)."""
+
+    NOT_GIVEN = enum.auto()
+
+
+NOT_GIVEN: Final = NotGiven.NOT_GIVEN
+
+
+class Secret:
+    """A string that never shows in a repr or str."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("a Secret cannot be pickled")
+
+
+def coerce_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
+    if isinstance(value, httpx.Timeout):
+        return value
+    if value is None:
+        return httpx.Timeout(None)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConfigurationError(f"timeout must be a positive number of seconds, got {value!r}")
+    # The connect phase keeps the 10 s default unless the whole timeout is shorter.
+    return httpx.Timeout(float(value), connect=min(float(value), 10.0))
+
+
+def check_max_retries(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"max_retries must be an integer >= 0, got {value!r}")
+    return value
+
+
+def check_max_retry_after(value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise ConfigurationError(f"max_retry_after must be a number >= 0, got {value!r}")
+    return float(value)
+
+
+def check_base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(f"base_url must be an http(s) URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def coerce_poll(value: float | PollSchedule | None) -> PollSchedule:
+    if value is None:
+        return PollSchedule()
+    if isinstance(value, PollSchedule):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise ConfigurationError(f"poll_interval must be a number >= 0, got {value!r}")
+    if not math.isfinite(value):
+        raise ConfigurationError(f"poll_interval must be finite, got {value!r}")
+    return PollSchedule.coerce(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Everything a request needs except the I/O; shared by the sync and async clients."""
+
+    base_url: str
+    api_key: Secret | None
+    timeout: httpx.Timeout
+    max_retries: int
+    headers: Mapping[str, str]
+    """User-Agent and the caller's default headers (never Authorization: that is per request)."""
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
+    poll: PollSchedule = field(default_factory=PollSchedule)
+    clock: Callable[[], float] = time.monotonic
+    wallclock: Callable[[], float] = time.time
+    jitter: Callable[[], float] = random.random
+    backoff_initial: float = 0.5
+    backoff_max: float = 8.0
+
+    def auth_headers(self) -> dict[str, str]:
+        """The headers of an API request; raises MissingAPIKeyError without a key."""
+        if self.api_key is None or not self.api_key.reveal():
+            raise MissingAPIKeyError(
+                f"no API key: pass Client(api_key=...) or set {API_KEY_ENV} in the environment"
+            )
+        return {
+            **self.headers,
+            "Accept": "application/json",
+            "Authorization": f"Bearer {self.api_key.reveal()}",
+        }
+
+    def download_headers(self) -> dict[str, str]:
+        """The headers of a file download: no Authorization, no content coding."""
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "authorization"}
+        headers["Accept-Encoding"] = "identity"
+        return headers
+
+    def redact(self, text: str) -> str:
+        """``text`` without the API key (for anything that came from the server)."""
+        if self.api_key is not None:
+            key = self.api_key.reveal()
+            if len(key) >= 4 and key in text:
+                return text.replace(key, "***")
+        return text
+
+    def evolve(self, **changes: object) -> Options:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def build_options(
+    *,
+    api_key: str | None,
+    base_url: str | None,
+    timeout: float | httpx.Timeout | NotGiven | None,
+    max_retries: int,
+    default_headers: Mapping[str, str] | None,
+    max_retry_after: float,
+    poll_interval: float | PollSchedule | None,
+    clock: Callable[[], float] | None,
+    wallclock: Callable[[], float] | None,
+    jitter: Callable[[], float] | None,
+) -> Options:
+    """Resolve constructor arguments and the environment into Options.
+
+    A missing API key is not an error here (constructing a client never fails for it): it is
+    raised as MissingAPIKeyError by the first request.
+    """
+    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
+    url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    headers = {"User-Agent": USER_AGENT}
+    for name, value in (default_headers or {}).items():
+        if name.lower() == "authorization":
+            raise ConfigurationError("pass the API key as api_key=, not as a default header")
+        headers[name] = value
+    return Options(
+        base_url=check_base_url(url),
+        api_key=None if key is None else Secret(key),
+        timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else coerce_timeout(timeout),
+        max_retries=check_max_retries(max_retries),
+        headers=headers,
+        max_retry_after=check_max_retry_after(max_retry_after),
+        poll=coerce_poll(poll_interval),
+        clock=clock or time.monotonic,
+        wallclock=wallclock or time.time,
+        jitter=jitter or random.random,
+    )
+
+
+def evolve_options(
+    options: Options,
+    *,
+    timeout: float | httpx.Timeout | NotGiven | None,
+    max_retries: int | NotGiven,
+    max_retry_after: float | NotGiven,
+    poll_interval: float | PollSchedule | NotGiven,
+    default_headers: Mapping[str, str] | NotGiven,
+) -> Options:
+    changes: dict[str, object] = {}
+    if not isinstance(timeout, NotGiven):
+        changes["timeout"] = coerce_timeout(timeout)
+    if not isinstance(max_retries, NotGiven):
+        changes["max_retries"] = check_max_retries(max_retries)
+    if not isinstance(max_retry_after, NotGiven):
+        changes["max_retry_after"] = check_max_retry_after(max_retry_after)
+    if not isinstance(poll_interval, NotGiven):
+        changes["poll"] = coerce_poll(poll_interval)
+    if not isinstance(default_headers, NotGiven):
+        headers = dict(options.headers)
+        for name, value in default_headers.items():
+            if name.lower() == "authorization":
+                raise ConfigurationError("pass the API key as api_key=, not as a default header")
+            headers[name] = value
+        changes["headers"] = headers
+    return options.evolve(**changes)

@@ -1,0 +1,399 @@
+"""The SDK's public value types: what the resources take and return.
+
+- :class:`CreatedTask`: the answer of ``images.create``/``videos.create``.
+- :class:`Task`: a typed, forward-compatible view of a query answer (``tasks.get``).
+- :class:`OutputFile`: one output file of a task.
+- :class:`TaskResult` / :class:`AsyncTaskResult`: a finished task plus ``download(dir)``.
+- :class:`PollSchedule`: how ``wait`` spaces its queries.
+- ``ImageTaskParams``/``VideoTaskParams``: the keyword arguments of the creates, named as in the
+  spec (``tests/client/test_validation.py`` checks that they match the spec's request schemas).
+
+Views are frozen; every field that the server may omit or send as ``null`` is ``None`` then.
+Strings are kept as the server sent them (times included: ``"0000-00-00T00:00:00Z"`` means
+unset, see :func:`parse_time`); ``raw`` is the generated model and ``raw_json`` the JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+
+import httpx
+from chainhub_aigc_client.models import (
+    CreateTaskResponse,
+    ImageFileInfo,
+    ImageOutputConfig,
+    TaskDetailResponse,
+    VideoFileInfo,
+    VideoOutputConfig,
+)
+
+if TYPE_CHECKING:
+    from os import PathLike
+
+__all__ = [
+    "AsyncTaskResult",
+    "CreatedTask",
+    "ImageTaskParams",
+    "OutputFile",
+    "PollSchedule",
+    "Task",
+    "TaskResult",
+    "VideoTaskParams",
+    "parse_time",
+]
+
+DONE_STATUSES = frozenset({"FINISH", "ABORTED"})
+
+M = TypeVar("M", TaskDetailResponse, CreateTaskResponse)
+
+
+def _model(cls: type[M], data: Mapping[str, Any]) -> M | None:
+    """``cls.from_dict(data)``, or None: the generated models raise KeyError/TypeError on
+    shapes they do not expect, and a view must never fail over its ``raw`` attribute."""
+    try:
+        return cls.from_dict(data)
+    except Exception:
+        return None
+
+
+_TIME = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Parse a Tencent time string (ISO 8601, UTC) into an aware datetime.
+
+    ``None``, ``""``, the unset marker ``"0000-00-00T00:00:00Z"`` and anything unparseable give
+    ``None``; it never raises.
+    """
+    if not value or not isinstance(value, str):
+        return None
+    match = _TIME.match(value.strip())
+    if match is None:
+        return None
+    try:
+        text = value.strip().replace(" ", "T", 1)
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        parsed = datetime.fromisoformat(text)
+    except ValueError:  # "0000-00-00", month 13, ...
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One output file (``Output.FileInfos[i]``)."""
+
+    url: str | None
+    file_type: str | None = None
+    file_id: str | None = None
+    storage_mode: str | None = None
+    media_name: str | None = None
+    class_id: int | None = None
+    expire_time: str | None = None
+    """As sent (ISO 8601 UTC, or ``"0000-00-00T00:00:00Z"`` when unset); see ``expires_at``."""
+    size: int | None = None
+    """``MetaData.Size`` in bytes when the server knows it; downloads are checked against it."""
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    container: str | None = None
+    md5: str | None = None
+
+    @property
+    def expires_at(self) -> datetime | None:
+        """``expire_time`` as an aware datetime, or ``None`` when unset or unparseable."""
+        return parse_time(self.expire_time)
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A task's state, as of one query (``tasks.get``).
+
+    ``status`` is the top-level ``Response.Status`` (WAITING, PROCESSING, FINISH, ABORTED or any
+    other string, which means "not finished"); ``task_status`` the inner task's. A task is done
+    at FINISH or ABORTED; it failed at ABORTED or at FINISH with a non-zero ``err_code`` or a
+    non-empty ``err_code_ext``.
+    """
+
+    task_id: str
+    task_type: str | None
+    status: str | None
+    task_status: str | None = None
+    progress: int | None = None
+    files: tuple[OutputFile, ...] = ()
+    err_code: int | None = None
+    err_code_ext: str | None = None
+    message: str | None = None
+    session_id: str | None = None
+    session_context: str | None = None
+    create_time: str | None = None
+    begin_process_time: str | None = None
+    finish_time: str | None = None
+    request_id: str | None = None
+    status_code: int | None = field(default=None, repr=False, compare=False)
+    raw_json: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    """The whole answer as JSON (``{"Response": {...}}``)."""
+    response: httpx.Response | None = field(default=None, repr=False, compare=False)
+    _raw: TaskDetailResponse | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def raw(self) -> TaskDetailResponse | None:
+        """The answer as the generated ``TaskDetailResponse`` model (built on first access:
+        most callers never need it, and it costs as much as the rest of the parsing)."""
+        if self._raw is None and self.raw_json is not None:
+            object.__setattr__(self, "_raw", _model(TaskDetailResponse, self.raw_json))
+        return self._raw
+
+    @property
+    def is_done(self) -> bool:
+        """FINISH or ABORTED (successful or not); any other status means "not yet"."""
+        return self.status in DONE_STATUSES
+
+    @property
+    def is_failed(self) -> bool:
+        """ABORTED, or FINISH with a non-zero ``err_code`` or a non-empty ``err_code_ext``."""
+        if self.status == "ABORTED":
+            return True
+        return self.status == "FINISH" and (bool(self.err_code) or bool(self.err_code_ext))
+
+    @property
+    def is_success(self) -> bool:
+        """FINISH without an error code: ``files`` holds the result."""
+        return self.status == "FINISH" and not self.is_failed
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedTask:
+    """A created task: pass ``task_id`` to ``tasks.get``/``tasks.wait``.
+
+    ``session_id`` is the dedupe key the create carried (the caller's, or the one the SDK
+    generated); the task echoes it back as ``SessionId``.
+    """
+
+    task_id: str
+    request_id: str | None
+    session_id: str | None
+    raw_json: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    _raw: CreateTaskResponse | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def raw(self) -> CreateTaskResponse | None:
+        """The answer as the generated ``CreateTaskResponse`` model (built on first access)."""
+        if self._raw is None and self.raw_json is not None:
+            object.__setattr__(self, "_raw", _model(CreateTaskResponse, self.raw_json))
+        return self._raw
+
+
+@dataclass(frozen=True, slots=True)
+class PollSchedule:
+    """The spacing of ``wait``'s queries: ``initial`` seconds, times ``factor`` after each
+    query, at most ``maximum`` (default 1, 1.5, 2.25, ... 10 s). Never past the deadline.
+    """
+
+    initial: float = 1.0
+    factor: float = 1.5
+    maximum: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not (self.initial >= 0 and self.factor >= 1 and self.maximum >= self.initial):
+            raise ValueError(
+                "PollSchedule needs initial >= 0, factor >= 1 and maximum >= initial, "
+                f"got {self.initial}, {self.factor}, {self.maximum}"
+            )
+
+    def interval(self, poll: int) -> float:
+        """The pause after query number ``poll`` (0-based)."""
+        if self.factor == 1:
+            return min(self.initial, self.maximum)
+        # Bounded exponent: factor ** poll overflows a float for large poll counts.
+        return min(self.initial * self.factor ** min(poll, 200), self.maximum)
+
+    @classmethod
+    def coerce(cls, value: float | PollSchedule) -> PollSchedule:
+        """A fixed interval (a number) or a schedule."""
+        if isinstance(value, PollSchedule):
+            return value
+        return cls(initial=float(value), factor=1.0, maximum=float(value))
+
+
+OnBytes = Callable[[int, int, "int | None"], object]
+"""``on_bytes(index, bytes_so_far, total_or_None)``: called after every downloaded chunk."""
+OnFile = Callable[[int, Path, int], object]
+"""``on_file(index, path, size)``: called when a file is complete and in place."""
+
+
+class _ResultBase:
+    """A finished, successful task; attribute shortcuts to ``task``."""
+
+    __slots__ = ("task",)
+
+    task: Task
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+
+    @property
+    def task_id(self) -> str:
+        return self.task.task_id
+
+    @property
+    def files(self) -> tuple[OutputFile, ...]:
+        return self.task.files
+
+    @property
+    def status(self) -> str | None:
+        return self.task.status
+
+    @property
+    def request_id(self) -> str | None:
+        return self.task.request_id
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.task!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _ResultBase) and type(other) is type(self) and other.task == self.task
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.task)
+
+
+class TaskResult(_ResultBase):
+    """A finished task (from ``wait``/``generate``) and its files; ``download(dir)`` saves them."""
+
+    __slots__ = ("_downloader",)
+
+    def __init__(
+        self,
+        task: Task,
+        downloader: Callable[[Task, Path, OnBytes | None, OnFile | None], list[Path]],
+    ) -> None:
+        super().__init__(task)
+        self._downloader = downloader
+
+    def download(
+        self,
+        directory: str | PathLike[str],
+        *,
+        on_bytes: OnBytes | None = None,
+        on_file: OnFile | None = None,
+    ) -> list[Path]:
+        """Stream every output file into ``directory`` (created if missing); return the paths.
+
+        Files are named ``<task_id>-<index>.<ext>`` (the extension from FileType, else the URL,
+        else the Content-Type), written atomically (a ``.part`` file in the same directory,
+        fsync, rename; nothing is left behind on failure), checked against ``MetaData.Size``
+        when known, and retried from scratch on a broken transfer. The API key is never sent
+        to the file hosts. ``on_bytes``/``on_file`` report progress.
+        """
+        return self._downloader(self.task, Path(directory), on_bytes, on_file)
+
+
+class AsyncTaskResult(_ResultBase):
+    """The async twin of :class:`TaskResult`: ``await result.download(dir)``."""
+
+    __slots__ = ("_downloader",)
+
+    def __init__(
+        self,
+        task: Task,
+        downloader: Callable[[Task, Path, OnBytes | None, OnFile | None], Awaitable[list[Path]]],
+    ) -> None:
+        super().__init__(task)
+        self._downloader = downloader
+
+    async def download(
+        self,
+        directory: str | PathLike[str],
+        *,
+        on_bytes: OnBytes | None = None,
+        on_file: OnFile | None = None,
+    ) -> list[Path]:
+        """See :meth:`TaskResult.download` (the callbacks may also be coroutine functions)."""
+        return await self._downloader(self.task, Path(directory), on_bytes, on_file)
+
+
+# -- request parameters ----------------------------------------------------------------------
+# Keyword arguments of the creates, named as in the spec. Enum-valued fields are plain str (the
+# generated StrEnums are str too); the spec's value sets are checked at run time.
+
+
+class ImageFileInfoParams(TypedDict, total=False):
+    type: str
+    file_id: str
+    url: str
+    text: str
+
+
+class VideoFileInfoParams(TypedDict, total=False):
+    type: str
+    file_id: str
+    url: str
+    text: str
+
+
+class ImageOutputConfigParams(TypedDict, total=False):
+    storage_mode: str
+    resolution: str
+    aspect_ratio: str
+    person_generation: str
+    input_compliance_check: str
+    output_compliance_check: str
+
+
+class VideoOutputConfigParams(TypedDict, total=False):
+    storage_mode: str
+    resolution: str
+    aspect_ratio: str
+    audio_generation: str
+    duration: float
+    person_generation: str
+    input_compliance_check: str
+    output_compliance_check: str
+    media_name: str
+    enhance_switch: str
+
+
+class ImageTaskParams(TypedDict, total=False):
+    """``images.create(**params)``: ``model_name``, ``model_version`` and ``prompt`` are
+    required (unless ``request=`` is given)."""
+
+    model_name: str
+    model_version: str
+    prompt: str
+    file_infos: Sequence[ImageFileInfo | ImageFileInfoParams | Mapping[str, Any]]
+    negative_prompt: str
+    enhance_prompt: str
+    output_config: ImageOutputConfig | ImageOutputConfigParams | Mapping[str, Any]
+    session_id: str
+    session_context: str
+    tasks_priority: int
+    ext_info: str
+
+
+class VideoTaskParams(TypedDict, total=False):
+    """``videos.create(**params)``: ``model_name``, ``model_version`` and ``prompt`` are
+    required (unless ``request=`` is given)."""
+
+    model_name: str
+    model_version: str
+    prompt: str
+    negative_prompt: str
+    enhance_prompt: str
+    file_infos: Sequence[VideoFileInfo | VideoFileInfoParams | Mapping[str, Any]]
+    last_frame_url: str
+    output_config: VideoOutputConfig | VideoOutputConfigParams | Mapping[str, Any]
+    session_id: str
+    session_context: str
+    tasks_priority: int
+    ext_info: str

@@ -1,0 +1,271 @@
+"""The SDK against the real mock server on loopback (uvicorn in a thread): every method, sync
+and async, every error the mock can produce, faults injected per request, real downloads."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from chainhub_aigc_client import AuthenticatedClient
+from chainhub_aigc_client.api.images import create_image_task
+from chainhub_aigc_client.models import CreateTaskResponse, ImageTaskRequest
+
+from chainhub_aigc import (
+    APIConnectionError,
+    APITimeoutError,
+    AsyncClient,
+    AsyncTaskResult,
+    AuthenticationError,
+    BadRequestError,
+    Client,
+    CreatedTask,
+    InternalServerError,
+    NotFoundError,
+    RateLimitError,
+    TaskFailedError,
+    TaskMayExistError,
+    TaskResult,
+    TencentAPIError,
+    WaitTimeoutError,
+)
+
+from .conftest import (
+    IMAGE_FIELDS,
+    MOCK_TOKEN,
+    VIDEO_FIELDS,
+    AsyncFirstAttemptFault,
+    FirstAttemptFault,
+    Sleeps,
+)
+
+
+def live(server: Any, sleeps: Sleeps | None = None, **kwargs: Any) -> Client:
+    kwargs.setdefault("api_key", MOCK_TOKEN)
+    kwargs.setdefault("poll_interval", 0)
+    kwargs.setdefault("sleep", sleeps if sleeps is not None else Sleeps())
+    return Client(base_url=server.base_url, **kwargs)
+
+
+def alive(server: Any, sleeps: Sleeps | None = None, **kwargs: Any) -> AsyncClient:
+    kwargs.setdefault("api_key", MOCK_TOKEN)
+    kwargs.setdefault("poll_interval", 0)
+    kwargs.setdefault("sleep", (sleeps or Sleeps()).async_sleep)
+    return AsyncClient(base_url=server.base_url, **kwargs)
+
+
+def faulty(server: Any, fault: str, **kwargs: Any) -> Client:
+    """Every request carries the fault (retries included)."""
+    return live(server, default_headers={"X-Mock-Fault": fault}, **kwargs)
+
+
+def check_png(path: Path, size: int | None, md5: str | None) -> None:
+    data = path.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    if size is not None:
+        assert len(data) == size
+    if md5:
+        assert hashlib.md5(data).hexdigest() == md5
+
+
+# -- every method, sync ------------------------------------------------------------------------
+
+
+def test_sync_methods(mock_server: Any, tmp_path: Path) -> None:
+    with live(mock_server) as client:
+        created = client.images.create(**IMAGE_FIELDS, session_context="ctx-1")
+        assert isinstance(created, CreatedTask)
+        assert "-AigcImageTask-" in created.task_id and created.request_id
+        first = client.tasks.get(created.task_id)
+        assert first.status == "WAITING" and not first.is_done
+        assert first.session_id == created.session_id and first.session_context == "ctx-1"
+        seen: list[tuple[str | None, int | None]] = []
+        result = client.tasks.wait(
+            created, on_progress=lambda t: seen.append((t.status, t.progress))
+        )
+        assert isinstance(result, TaskResult) and result.task.is_success
+        assert seen[-1] == ("FINISH", 100) and len(seen) >= 2
+        (file,) = result.files
+        assert file.url is not None and file.url.startswith(mock_server.base_url)
+        assert file.expires_at is not None
+        (path,) = result.download(tmp_path)
+        assert path == tmp_path / f"{created.task_id}-0.png"
+        check_png(path, file.size, file.md5)
+
+        video = client.videos.generate(
+            **VIDEO_FIELDS, output_config={"duration": 5, "resolution": "720P"}
+        )
+        assert video.task.task_type == "AigcVideoTask" and video.files[0].duration == 5
+        (clip,) = video.download(tmp_path)
+        assert clip.suffix == ".mp4" and clip.stat().st_size == video.files[0].size
+
+        again = client.tasks.result(client.tasks.get(video.task_id))
+        assert again.task.is_success
+        video_created = client.videos.create(**VIDEO_FIELDS)
+        assert "-AigcVideoTask-" in video_created.task_id
+        image = client.images.generate(**IMAGE_FIELDS, output_config={"aspect_ratio": "16:9"})
+        assert image.task.is_success
+
+
+async def test_async_methods(mock_server: Any, tmp_path: Path) -> None:
+    async with alive(mock_server) as client:
+        created = await client.images.create(**IMAGE_FIELDS)
+        task = await client.tasks.get(created.task_id)
+        assert task.status == "WAITING"
+        progress: list[int | None] = []
+
+        async def on_progress(task: Any) -> None:
+            progress.append(task.progress)
+
+        result = await client.tasks.wait(created.task_id, on_progress=on_progress)
+        assert isinstance(result, AsyncTaskResult) and progress[-1] == 100
+        (path,) = await result.download(tmp_path)
+        check_png(path, result.files[0].size, result.files[0].md5)
+        video = await client.videos.generate(**VIDEO_FIELDS, output_config={"duration": 10})
+        assert video.task.is_success and video.files[0].duration == 10
+        (clip,) = await video.download(tmp_path / "v")
+        assert clip.stat().st_size == video.files[0].size
+        assert (await client.videos.create(**VIDEO_FIELDS)).task_id
+        assert (await client.images.generate(**IMAGE_FIELDS)).task.is_success
+        assert client.tasks.result(await client.tasks.get(video.task_id)).task.is_success
+
+
+# -- every error the mock can produce -----------------------------------------------------------
+
+
+def test_errors_from_the_mock(mock_server: Any) -> None:
+    with live(mock_server, api_key="wrong-token") as bad, pytest.raises(AuthenticationError) as e1:
+        bad.images.create(**IMAGE_FIELDS)
+    assert isinstance(e1.value, TencentAPIError) and e1.value.status_code == 401
+    assert e1.value.code is not None and e1.value.code.startswith("AuthFailure")
+    assert e1.value.request_id
+
+    with live(mock_server) as client:
+        with pytest.raises(NotFoundError) as e2:
+            client.tasks.get("1392336703-AigcImageTask-00000000000000000000000000000000t")
+        assert e2.value.status_code == 404 and e2.value.code == "ResourceNotFound"
+
+        # The SDK's own checks pass; the mock's schema still rejects (extra_body is unchecked).
+        with pytest.raises(BadRequestError) as e3:
+            client.images.create(**IMAGE_FIELDS, extra_body={"session_id": "s" * 60})
+        assert e3.value.code == "InvalidParameterValue.SessionIdTooLong"
+
+        created = client.images.create(**IMAGE_FIELDS)
+        with pytest.raises(BadRequestError) as e4:  # the caller's own reuse of a session_id
+            client.images.create(**IMAGE_FIELDS, session_id=created.session_id)
+        assert not isinstance(e4.value, TaskMayExistError)
+        assert e4.value.code == "InvalidParameterValue.SessionId"
+        assert str(created.session_id) in str(e4.value)
+
+    with (
+        faulty(mock_server, "rate-limit;retry-after=0", max_retries=0) as client,
+        pytest.raises(RateLimitError) as e5,
+    ):
+        client.tasks.get(created.task_id)
+    assert e5.value.status_code == 429 and e5.value.code == "RequestLimitExceeded"
+
+    with faulty(mock_server, "rate-limit;retry-after=120") as client, pytest.raises(RateLimitError):
+        client.tasks.get(created.task_id)  # beyond the 60 s cap: raised without sleeping
+
+    with (
+        faulty(mock_server, "unavailable;status=520", max_retries=1) as client,
+        pytest.raises(InternalServerError) as e6,
+    ):
+        client.tasks.get(created.task_id)
+    assert e6.value.status_code == 520
+
+    with faulty(mock_server, "drop", max_retries=1) as client, pytest.raises(APIConnectionError):
+        client.tasks.get(created.task_id)
+
+    with (
+        faulty(mock_server, "latency;seconds=1", timeout=0.1, max_retries=0) as client,
+        pytest.raises(APITimeoutError),
+    ):
+        client.tasks.get(created.task_id)
+
+    with faulty(mock_server, "task-fail;code=ContentModerationFailed") as client:
+        failing = client.images.create(**IMAGE_FIELDS)
+    with live(mock_server) as client:
+        with pytest.raises(TaskFailedError) as e7:
+            client.tasks.wait(failing.task_id)
+        assert e7.value.err_code_ext == "ContentModerationFailed" and e7.value.err_code
+        assert e7.value.task.is_failed
+
+        fresh = client.images.create(**IMAGE_FIELDS)
+        with pytest.raises(WaitTimeoutError) as e8:
+            client.tasks.wait(fresh.task_id, timeout=0)
+        assert e8.value.last_task is not None and e8.value.last_task.status == "WAITING"
+
+
+@pytest.mark.parametrize(
+    ("fault", "pause"),
+    [("rate-limit;retry-after=1", 1.0), ("unavailable", 0.5), ("drop", 0.5)],
+)
+def test_retries_against_the_mock(mock_server: Any, fault: str, pause: float) -> None:
+    sleeps = Sleeps()
+    transport = FirstAttemptFault(fault)  # each distinct request fails once, then succeeds
+    http = httpx.Client(transport=transport)
+    with live(mock_server, sleeps, http_client=http, jitter=lambda: 0.0) as client:
+        created = client.images.create(**IMAGE_FIELDS)
+        assert client.tasks.get(created.task_id).status == "WAITING"
+    http.close()
+    assert sleeps.calls == [pause, pause]
+    assert mock_server.state.session_creates[str(created.session_id)] == 1  # no duplicate
+
+
+def test_a_lost_query_answer_is_retried(mock_server: Any) -> None:
+    with live(mock_server) as client:
+        created = client.images.create(**IMAGE_FIELDS)
+    http = httpx.Client(transport=FirstAttemptFault("lost-response"))
+    with live(mock_server, http_client=http) as client:
+        assert client.tasks.get(created.task_id).task_id == created.task_id
+    http.close()
+
+
+def test_lost_response_becomes_task_may_exist(mock_server: Any) -> None:
+    """The first attempt creates the task and loses the answer; the retry is a duplicate."""
+    http = httpx.Client(transport=FirstAttemptFault("lost-response"))
+    sleeps = Sleeps()
+    with (
+        live(mock_server, sleeps, http_client=http) as client,
+        pytest.raises(TaskMayExistError) as caught,
+    ):
+        client.images.create(**IMAGE_FIELDS)
+    http.close()
+    session_id = caught.value.session_id
+    assert session_id.startswith("chainhub-") and session_id in str(caught.value)
+    assert mock_server.state.session_creates[session_id] == 2  # the first create + the retry
+    made = [t for t in mock_server.state.tasks.values() if t.session_id == session_id]
+    assert len(made) == 1  # exactly one task, and the error named it
+    assert len(sleeps.calls) == 1
+
+
+async def test_async_faults_against_the_mock(mock_server: Any) -> None:
+    sleeps = Sleeps()
+    http = httpx.AsyncClient(transport=AsyncFirstAttemptFault("drop"))
+    async with alive(mock_server, sleeps, http_client=http) as client:
+        created = await client.images.create(**IMAGE_FIELDS)
+        assert (await client.tasks.get(created.task_id)).status == "WAITING"
+    await http.aclose()
+    assert len(sleeps.calls) == 2  # one retry each
+    http = httpx.AsyncClient(transport=AsyncFirstAttemptFault("lost-response"))
+    async with alive(mock_server, http_client=http) as client:
+        with pytest.raises(TaskMayExistError):
+            await client.videos.create(**VIDEO_FIELDS)
+    await http.aclose()
+    async with alive(mock_server, api_key="nope") as client:
+        with pytest.raises(AuthenticationError):
+            await client.tasks.get(created.task_id)
+
+
+def test_the_generated_client_works_against_the_mock(mock_server: Any) -> None:
+    with AuthenticatedClient(base_url=mock_server.base_url, token=MOCK_TOKEN) as generated:
+        response = create_image_task.sync_detailed(
+            client=generated,
+            body=ImageTaskRequest(prompt="p", model_name="GEM", model_version="3.0"),
+        )
+    assert response.status_code == 200
+    assert isinstance(response.parsed, CreateTaskResponse)
+    assert isinstance(response.parsed.response.task_id, str)
