@@ -34,7 +34,7 @@ check: install
 	$(PY) scripts/check_drift.py
 
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 lint: install
 	$(VENV)/bin/ruff check src scripts tests bench

@@ -1,0 +1,146 @@
+"""`python -m chainhub_aigc.mock`: the mock server in the foreground.
+
+    python -m chainhub_aigc.mock --host 127.0.0.1 --port 4010 --token dev-token \
+        [--mode timed --finish-after 5] [--fault-rate 0.2 --faults rate-limit,drop --seed 7]
+
+It prints one line with the URL once it listens; Ctrl-C (or SIGTERM) stops it cleanly.
+`add_arguments` and `run_from_args` are reused by the package's `chainhub-aigc mock` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from chainhub_aigc.mock.config import FAULT_HEADER, FAULT_KINDS, MockConfig
+
+
+def _faults(value: str) -> tuple[str, ...]:
+    kinds = tuple(kind.strip().lower() for kind in value.split(",") if kind.strip())
+    unknown = [kind for kind in kinds if kind not in FAULT_KINDS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown fault(s) {', '.join(unknown)}; choose from {', '.join(FAULT_KINDS)}"
+        )
+    return kinds
+
+
+def _rate(value: str) -> float:
+    rate = float(value)
+    if not 0.0 <= rate <= 1.0:
+        raise argparse.ArgumentTypeError("the fault rate is a share between 0 and 1")
+    return rate
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=4010, help="0 picks a free port (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--token",
+        action="append",
+        dest="tokens",
+        metavar="TOKEN",
+        help="a bearer token to accept; repeat for several (default: dev-token)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("deterministic", "timed"),
+        default="deterministic",
+        help="deterministic: a task finishes after N queries; timed: after N seconds",
+    )
+    parser.add_argument(
+        "--finish-after",
+        type=float,
+        default=None,
+        metavar="N",
+        help="queries (deterministic, default 2) or seconds (timed, default 5)",
+    )
+    parser.add_argument(
+        "--fault-rate",
+        type=_rate,
+        default=0.0,
+        help="share of API requests that get a fault (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--faults",
+        type=_faults,
+        default=(),
+        help=f"comma-separated faults to draw from (default: all of {', '.join(FAULT_KINDS)})",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the fault draws")
+    parser.add_argument(
+        "--fault-files",
+        action="store_true",
+        help="rate-based faults also hit file downloads (not only the API routes)",
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.5, help="seconds of a drawn latency fault"
+    )
+    parser.add_argument(
+        "--retry-after", type=int, default=1, help="Retry-After seconds of a drawn rate-limit"
+    )
+    parser.add_argument(
+        "--spec", type=Path, default=None, help="an OpenAPI file (default: the packaged spec)"
+    )
+    parser.epilog = (
+        f"Per request, the mock-only header {FAULT_HEADER.title()} asks for faults, e.g. "
+        "'rate-limit;retry-after=2', 'unavailable', 'drop', 'lost-response', "
+        "'latency;seconds=0.3', 'task-fail;code=ContentModerationFailed'."
+    )
+
+
+def config_from_args(args: argparse.Namespace) -> MockConfig:
+    finish_after = args.finish_after
+    if finish_after is None:
+        finish_after = 2 if args.mode == "deterministic" else 5
+    return MockConfig(
+        tokens=frozenset(args.tokens or ["dev-token"]),
+        mode=args.mode,
+        finish_after=finish_after,
+        fault_rate=args.fault_rate,
+        faults=tuple(args.faults),
+        seed=args.seed,
+        fault_files=args.fault_files,
+        latency=args.latency,
+        retry_after=args.retry_after,
+        spec_path=args.spec,
+    )
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    from chainhub_aigc.mock.server import serve_forever  # uvicorn only when serving
+
+    config = config_from_args(args)
+
+    def ready(url: str) -> None:
+        print(
+            f"chainhub-aigc mock listening on {url} (mode {config.mode}; Ctrl-C stops)", flush=True
+        )
+
+    try:
+        serve_forever(config, args.host, args.port, ready)
+    except KeyboardInterrupt:  # uvicorn re-raises the SIGINT it handled, after shutting down
+        pass
+    except OSError as exc:  # the port is taken, the address is not ours...
+        print(f"chainhub-aigc mock: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m chainhub_aigc.mock",
+        description="A stateful mock of the chainhub AIGC API, built from its OpenAPI spec.",
+    )
+    add_arguments(parser)
+    return run_from_args(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Fixtures shared by the whole suite (generic; each test folder may add its own).
+
+- `openapi_spec`: the built spec as JSON data (the copy the client package ships);
+- `response_checker`: validates an HTTP answer against the spec's response for that operation
+  and status, with openapi-schema-validator (an implementation independent of the mock's own
+  jsonschema-rs validators, so that the mock is not its own judge);
+- `run_mock_cli`: starts `python -m chainhub_aigc.mock --port 0 ...` as a real subprocess on
+  loopback and yields its URL (read from the line it prints when ready); always stopped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_TOKEN = "dev-token"
+_URL_LINE = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
+
+
+@pytest.fixture(scope="session")
+def openapi_spec() -> dict[str, Any]:
+    from chainhub_aigc.mock.spec import load_spec
+
+    return load_spec()
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+@dataclass
+class ResponseChecker:
+    """Checks answers against the spec: status documented, JSON body valid for its schema."""
+
+    spec: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4
+
+        resource = Resource.from_contents(self.spec, default_specification=DRAFT4)
+        self._registry = Registry().with_resource("urn:spec", resource)
+        self._validators: dict[str, Any] = {}
+
+    def operation(self, operation_id: str) -> tuple[str, str, dict[str, Any]]:
+        for path, item in self.spec["paths"].items():
+            for method, op in item.items():
+                if isinstance(op, dict) and op.get("operationId") == operation_id:
+                    return path, method, op
+        raise KeyError(operation_id)
+
+    def problems(self, operation_id: str, status: int, headers: Any, body: bytes) -> list[str]:
+        """What is wrong with this answer (empty when it conforms)."""
+        from openapi_schema_validator import OAS30Validator
+
+        path, method, op = self.operation(operation_id)
+        responses = op.get("responses", {})
+        key = next(
+            (k for k in (str(status), f"{str(status)[0]}XX", "default") if k in responses), None
+        )
+        if key is None:
+            return [f"status {status} is not documented for {operation_id}"]
+        pointer = f"/paths/{_escape(path)}/{method}/responses/{key}"
+        response = responses[key]
+        if "$ref" in response:
+            pointer = response["$ref"][1:]
+            response = self.spec
+            for part in pointer.strip("/").split("/"):
+                response = response[part.replace("~1", "/").replace("~0", "~")]
+        content = response.get("content") or {}
+        if not content:
+            return []
+        media = (headers.get("content-type") or "").split(";")[0].strip()
+        if media not in content:
+            return [f"content type {media!r} is not one of {sorted(content)}"]
+        ref = f"urn:spec#{pointer}/content/{_escape(media)}/schema"
+        validator = self._validators.get(ref)
+        if validator is None:
+            validator = OAS30Validator({"$ref": ref}, registry=self._registry)
+            self._validators[ref] = validator
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            return [f"the body is not JSON: {exc}"]
+        found = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+        for name, header in (response.get("headers") or {}).items():
+            if header.get("required") and name.lower() not in {h.lower() for h in headers}:
+                found.append(f"the required header {name} is missing")
+        return found
+
+
+@pytest.fixture(scope="session")
+def response_checker(openapi_spec: dict[str, Any]) -> ResponseChecker:
+    return ResponseChecker(openapi_spec)
+
+
+@dataclass
+class MockProcess:
+    process: subprocess.Popen[str]
+    url: str
+    output: list[str]  # lines printed after the ready line (stdout and stderr merged)
+
+
+@pytest.fixture
+def run_mock_cli() -> Iterator[Callable[..., contextlib.AbstractContextManager[MockProcess]]]:
+    started: list[subprocess.Popen[str]] = []
+
+    @contextlib.contextmanager
+    def run(*args: str, timeout: float = 30.0) -> Iterator[MockProcess]:
+        command = [sys.executable, "-m", "chainhub_aigc.mock", "--host", "127.0.0.1"]
+        command += ["--port", "0", *args]
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        started.append(process)
+        assert process.stdout is not None
+        found: list[str] = []
+        ready = threading.Event()
+        output: list[str] = []
+
+        def read() -> None:  # a thread: readline() blocks, the wait for readiness must not
+            assert process.stdout is not None
+            for line in process.stdout:
+                match = _URL_LINE.search(line)
+                if match and not ready.is_set():
+                    found.append(match.group(1))
+                    ready.set()
+                else:
+                    output.append(line)
+            ready.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        if not ready.wait(timeout) or not found:
+            process.kill()
+            raise AssertionError(f"the mock did not start: {''.join(output)}")
+        try:
+            yield MockProcess(process, found[0], output)
+        finally:
+            _stop(process)
+            reader.join(timeout=5)
+
+    yield run
+    for process in started:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -1,0 +1,177 @@
+"""Every answer the mock sends is valid against the spec for its operation and status.
+
+A batch of valid and invalid requests over a real socket (creates, queries in every state,
+failed tasks, errors of every documented kind, injected 429/5xx), each answer checked by
+`response_checker` (openapi-schema-validator over the spec's response schemas: documented
+status, declared content type, schema-valid body). Rate-based faults are on for a second
+pass so that faults land on every operation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+
+from chainhub_aigc.mock import MockConfig, MockServer
+
+AUTH = {"Authorization": "Bearer dev-token"}
+IMAGE_PATH = "/tencent-vod/v1/aigc-image"
+VIDEO_PATH = "/tencent-vod/v1/aigc-video"
+QUERY_PATH = "/tencent-vod/v1/query/"
+IMAGE = {"model_name": "GEM", "model_version": "3.0", "prompt": "a red fox"}
+VIDEO = {"model_name": "Kling", "model_version": "2.1", "prompt": "a car"}
+
+CREATE_BODIES: list[tuple[str, Any]] = [
+    (IMAGE_PATH, IMAGE),
+    (
+        IMAGE_PATH,
+        {
+            **IMAGE,
+            "negative_prompt": "blur",
+            "enhance_prompt": "Disabled",
+            "file_infos": [{"type": "File", "file_id": "1", "url": "", "text": "t"}],
+            "output_config": {
+                "storage_mode": "Permanent",
+                "resolution": "2K",
+                "aspect_ratio": "16:9",
+                "person_generation": "Disallowed",
+                "input_compliance_check": "Enabled",
+                "output_compliance_check": "Disabled",
+            },
+            "session_context": "ctx",
+            "tasks_priority": -10,
+            "ext_info": "{}",
+        },
+    ),
+    (VIDEO_PATH, VIDEO),
+    (
+        VIDEO_PATH,
+        {
+            **VIDEO,
+            "last_frame_url": "https://x/last.png",
+            "file_infos": [{"type": "Url", "url": "https://x/1.png"}] * 3,
+            "output_config": {
+                "duration": 5.5,
+                "media_name": "m" * 64,
+                "audio_generation": "Enabled",
+                "enhance_switch": "Disabled",
+            },
+        },
+    ),
+    # invalid ones
+    (IMAGE_PATH, {}),
+    (IMAGE_PATH, {**IMAGE, "tasks_priority": "high", "session_id": "x" * 51}),
+    (VIDEO_PATH, {**VIDEO, "file_infos": [{}] * 4, "output_config": {"duration": "5"}}),
+    (VIDEO_PATH, [1, 2]),
+    (IMAGE_PATH, "not an object"),
+]
+FAULTS = [
+    "rate-limit",
+    "rate-limit;retry-after=5",
+    "unavailable",
+    "unavailable;status=502",
+    "unavailable;status=599",
+    "latency;seconds=0.01",
+    "task-fail",
+    "task-fail;code=ResourceInsufficient",
+    "no-such-fault",
+]
+OPERATIONS = {IMAGE_PATH: "createImageTask", VIDEO_PATH: "createVideoTask"}
+TOO_LARGE = b"x" * (10 * 1024 * 1024 + 1)
+JSON_TYPE = {"Content-Type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def checked(response_checker: Any) -> Iterator[Any]:
+    """Sends requests and checks every answer; counts what it saw."""
+
+    class Checked:
+        seen: ClassVar[Counter[tuple[str, int]]] = Counter()
+
+        def __init__(self, http: httpx.Client) -> None:
+            self.http = http
+
+        def send(self, operation_id: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
+            response = self.http.request(method, url, **kwargs)
+            problems = response_checker.problems(
+                operation_id, response.status_code, response.headers, response.content
+            )
+            assert problems == [], f"{method} {url} -> {response.status_code}: {problems}"
+            Checked.seen[(operation_id, response.status_code)] += 1
+            return response
+
+    yield Checked
+
+
+def _exercise(server: MockServer, checked: Any, rounds: int) -> None:
+    with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=10) as http:
+        client = checked(http)
+        task_ids = []
+        for round_ in range(rounds):
+            for path, body in CREATE_BODIES:
+                response = client.send(OPERATIONS[path], "POST", path, json=body)
+                if response.status_code == 200:
+                    task_ids.append(response.json()["Response"]["TaskId"])
+            for fault in FAULTS:
+                for path in OPERATIONS:
+                    response = client.send(
+                        OPERATIONS[path],
+                        "POST",
+                        path,
+                        json={
+                            **(IMAGE if path == IMAGE_PATH else VIDEO),
+                            "session_id": f"{fault}-{round_}-{path}",
+                        },
+                        headers={"X-Mock-Fault": fault},
+                    )
+                    if response.status_code == 200:
+                        task_ids.append(response.json()["Response"]["TaskId"])
+                client.send("getTask", "GET", QUERY_PATH + "nope", headers={"X-Mock-Fault": fault})
+            client.send(
+                "createImageTask",
+                "POST",
+                IMAGE_PATH,
+                json={**IMAGE, "session_id": f"{FAULTS[0]}-{round_}-{IMAGE_PATH}"},
+            )
+            client.send("createImageTask", "POST", IMAGE_PATH, content=b"\xff", headers=JSON_TYPE)
+            client.send(
+                "createImageTask",
+                "POST",
+                IMAGE_PATH,
+                content=b"{}",
+                headers={"Content-Type": "text/plain"},
+            )
+            for path, operation_id in OPERATIONS.items():
+                client.send(operation_id, "POST", path, content=TOO_LARGE, headers=JSON_TYPE)
+                client.send(operation_id, "POST", path, json=IMAGE, headers={"Authorization": "no"})
+            client.send("getTask", "GET", QUERY_PATH + "y" * 300)
+            client.send("getTask", "GET", QUERY_PATH + "z", headers={"Authorization": "Basic x"})
+        for task_id in task_ids:  # WAITING, PROCESSING, FINISH (ok or failed), FINISH again
+            for _ in range(4):
+                client.send("getTask", "GET", QUERY_PATH + task_id)
+
+
+def test_every_answer_conforms(checked: Any) -> None:
+    with MockServer(MockConfig(finish_after=2)) as server:
+        _exercise(server, checked, rounds=4)
+    seen = checked.seen
+    for operation_id in ("createImageTask", "createVideoTask"):
+        assert {200, 400, 401, 413, 429, 503} <= {s for o, s in seen if o == operation_id}
+    assert {200, 400, 401, 404, 429, 503} <= {s for o, s in seen if o == "getTask"}
+    assert sum(seen.values()) > 250
+
+
+def test_every_answer_conforms_under_rate_based_faults(checked: Any) -> None:
+    config = MockConfig(
+        finish_after=1,
+        fault_rate=0.3,
+        faults=("rate-limit", "unavailable", "task-fail", "latency"),
+        latency=0.0,
+        seed=3,
+    )
+    with MockServer(config) as server:
+        _exercise(server, checked, rounds=1)

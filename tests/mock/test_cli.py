@@ -1,0 +1,110 @@
+"""`python -m chainhub_aigc.mock` as a real process: the ready line, options, a clean Ctrl-C;
+and the functions the package's `chainhub-aigc mock` subcommand reuses."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from chainhub_aigc.mock.__main__ import add_arguments, config_from_args, main, run_from_args
+
+AUTH = {"Authorization": "Bearer dev-token"}
+BODY = {"model_name": "GEM", "model_version": "3.0", "prompt": "p"}
+
+
+def test_the_process_serves_and_stops_cleanly_on_ctrl_c(run_mock_cli: Callable[..., Any]) -> None:
+    with run_mock_cli("--token", "t1", "--token", "t2") as mock:
+        assert mock.url.startswith("http://127.0.0.1:")
+        assert httpx.get(mock.url + "/openapi.json").status_code == 200
+        for token, status in (("t1", 200), ("t2", 200), ("dev-token", 401)):
+            response = httpx.post(
+                mock.url + "/tencent-vod/v1/aigc-image",
+                json=BODY,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert response.status_code == status
+        mock.process.send_signal(signal.SIGINT)
+        assert mock.process.wait(timeout=15) == 0
+    assert "Traceback" not in "".join(mock.output)
+
+
+def test_options_reach_the_mock(run_mock_cli: Callable[..., Any]) -> None:
+    args = (
+        "--mode",
+        "timed",
+        "--finish-after",
+        "60",
+        "--fault-rate",
+        "1",
+        "--faults",
+        "rate-limit",
+        "--retry-after",
+        "4",
+        "--seed",
+        "3",
+    )
+    with run_mock_cli(*args) as mock:
+        listing = httpx.get(mock.url + "/_mock/tasks").json()
+        assert listing["Config"] == {
+            "Mode": "timed",
+            "FinishAfter": 60.0,
+            "FaultRate": 1.0,
+            "Faults": ["rate-limit"],
+            "Seed": 3,
+        }
+        response = httpx.post(mock.url + "/tencent-vod/v1/aigc-image", json=BODY, headers=AUTH)
+        assert response.status_code == 429 and response.headers["retry-after"] == "4"
+
+
+def test_a_taken_port_is_a_clean_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "chainhub_aigc.mock", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert "chainhub-aigc mock:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_arguments_and_defaults() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    config = config_from_args(parser.parse_args([]))
+    assert config.tokens == frozenset({"dev-token"}) and config.mode == "deterministic"
+    assert config.finish_after == 2 and config.fault_rate == 0
+    timed = config_from_args(parser.parse_args(["--mode", "timed"]))
+    assert timed.finish_after == 5
+    faulty = config_from_args(
+        parser.parse_args(["--fault-rate", "0.2", "--faults", "drop, latency", "--seed", "7"])
+    )
+    assert faulty.faults == ("drop", "latency") and faulty.seed == 7
+    assert callable(run_from_args)
+
+
+@pytest.mark.parametrize(
+    "argv", [["--fault-rate", "2"], ["--faults", "explode"], ["--mode", "fast"]]
+)
+def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    assert "X-Mock-Fault" in capsys.readouterr().out
