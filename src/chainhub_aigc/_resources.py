@@ -98,8 +98,9 @@ def _generate_op(
     *,
     timeout: float,
     on_progress: ProgressCallback | None,
-    poll: PollSchedule,
+    poll_interval: float | PollSchedule | None,
 ) -> Op[Task]:
+    poll = _poll(options, poll_interval)  # checked before the create: a bad value sends nothing
     created = yield from _core.create_op(options, call)
     _core.log.debug("created task %s (session_id %s)", created.task_id, created.session_id)
     try:
@@ -148,16 +149,14 @@ class Images:
     ) -> TaskResult:
         """``create`` then ``tasks.wait``: returns the finished task and ``download(dir)``."""
         call = _core.create_call("image", params, request, extra_body)
-        options = self._client._options
-        task = self._client._run(
-            _generate_op(
-                options,
-                call,
-                timeout=timeout,
-                on_progress=on_progress,
-                poll=_poll(options, poll_interval),
-            )
+        op = _generate_op(
+            self._client._options,
+            call,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
         )
+        task = self._client._run(op)
         return TaskResult(task, self._client._download)
 
 
@@ -190,16 +189,14 @@ class Videos:
     ) -> TaskResult:
         """``create`` then ``tasks.wait``; see :meth:`Images.generate`."""
         call = _core.create_call("video", params, request, extra_body)
-        options = self._client._options
-        task = self._client._run(
-            _generate_op(
-                options,
-                call,
-                timeout=timeout,
-                on_progress=on_progress,
-                poll=_poll(options, poll_interval),
-            )
+        op = _generate_op(
+            self._client._options,
+            call,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
         )
+        task = self._client._run(op)
         return TaskResult(task, self._client._download)
 
 
@@ -275,16 +272,14 @@ class AsyncImages:
     ) -> AsyncTaskResult:
         """See :meth:`Images.generate`; ``await result.download(dir)``."""
         call = _core.create_call("image", params, request, extra_body)
-        options = self._client._options
-        task = await self._client._run(
-            _generate_op(
-                options,
-                call,
-                timeout=timeout,
-                on_progress=on_progress,
-                poll=_poll(options, poll_interval),
-            )
+        op = _generate_op(
+            self._client._options,
+            call,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
         )
+        task = await self._client._run(op)
         return AsyncTaskResult(task, self._client._download)
 
 
@@ -317,16 +312,14 @@ class AsyncVideos:
     ) -> AsyncTaskResult:
         """See :meth:`Images.generate`; ``await result.download(dir)``."""
         call = _core.create_call("video", params, request, extra_body)
-        options = self._client._options
-        task = await self._client._run(
-            _generate_op(
-                options,
-                call,
-                timeout=timeout,
-                on_progress=on_progress,
-                poll=_poll(options, poll_interval),
-            )
+        op = _generate_op(
+            self._client._options,
+            call,
+            timeout=timeout,
+            on_progress=on_progress,
+            poll_interval=poll_interval,
         )
+        task = await self._client._run(op)
         return AsyncTaskResult(task, self._client._download)
 
 
