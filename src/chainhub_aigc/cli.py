@@ -33,6 +33,7 @@ from .errors import (
     AuthenticationError,
     ChainhubError,
     ConfigurationError,
+    MissingAPIKeyError,
     NotFoundError,
     RateLimitError,
     RequestValidationError,
@@ -476,8 +477,10 @@ def _hint(error: ChainhubError) -> str:
         return "fix the option and run again; nothing was sent"
     if isinstance(error, AuthenticationError):
         return "check --api-key or CHAINHUB_API_KEY"
+    if isinstance(error, MissingAPIKeyError):
+        return "pass --api-key KEY or export CHAINHUB_API_KEY=KEY"
     if isinstance(error, ConfigurationError):
-        return "see chainhub-aigc --help"
+        return ""  # its message already says what to do
     if isinstance(error, NotFoundError):
         return "check the task id; only tasks of the last 3 days can be queried"
     if isinstance(error, RateLimitError):
@@ -510,7 +513,9 @@ def _report(error: ChainhubError, out: Output) -> int:
     hint = _hint(error).replace(
         "TASK_ID", str(getattr(getattr(error, "last_task", None), "task_id", None) or "TASK_ID")
     )
-    out.stderr.write(f"error: {error}. {hint}\n")
+    # The SDK's message speaks of Client(api_key=...); on the command line, say it in flags.
+    what = "no API key" if isinstance(error, MissingAPIKeyError) else str(error)
+    out.stderr.write(f"error: {what}. {hint}\n" if hint else f"error: {what}\n")
     if out.json_mode:
         payload: dict[str, Any] = {
             "error": {
