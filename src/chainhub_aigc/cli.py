@@ -115,9 +115,11 @@ def _help_text(schema: Mapping[str, Any], prefix: str) -> str:
     ]
     text = prefix + " ".join(line for line in lines if line)
     known = schema.get("x-known-values")
+    if isinstance(known, list) and all(str(value) in text for value in known):
+        return text  # the description already lists them
     if isinstance(known, list):
         text += f" Known: {', '.join(map(str, known))} (any value is accepted)."
-    elif isinstance(known, dict):
+    elif isinstance(known, dict) and "Known values" not in text:
         listed = "; ".join(f"{model} {', '.join(v)}" for model, v in known.items())
         text += f" Known: {listed} (any value is accepted)."
     return text
@@ -137,8 +139,8 @@ def _add_field_options(
         }
         if "enum" in schema:  # a closed set: argparse lists and enforces it
             kwargs["choices"] = list(schema["enum"])
-        elif option.metavar:
-            kwargs["metavar"] = option.metavar
+        else:
+            kwargs["metavar"] = option.metavar or option.flag.lstrip("-").upper().replace("-", "_")
         group.add_argument(option.flag, **kwargs)
 
 

@@ -166,7 +166,9 @@ def test_unknown_model_names_are_accepted(mock: MockServer) -> None:
 def test_help_text_comes_from_the_spec() -> None:
     run = run_cli("http://127.0.0.1:9", "video", "--help")
     assert run.code == 0
-    assert "GV, OS" in run.stdout or "GV," in run.stdout  # x-known-values of the video model
+    help_text = " ".join(run.stdout.split())  # argparse wraps lines
+    assert "GV: Google Veo; OS: OpenAI Sora;" in help_text  # the overlay's model_name description
+    assert "Known values: Hailuo 02, 2.3 and 2.3-fast" in help_text
     assert "{Enabled,Disabled}" in run.stdout  # a closed set from the spec's enum
 
 

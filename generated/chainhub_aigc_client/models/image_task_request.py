@@ -30,13 +30,10 @@ class ImageTaskRequest:
 
     Example value: GEM """
     model_version: str
-    """ Model version. Possible values:
+    """ Model version, a string that depends on the model ("3.0" is not the number 3). Known
+    values: GEM 2.5 and 3.0; Qwen 0925; Hunyuan 3.0. Any string is accepted.
 
-    When ModelName is GEM, possible values are 2.5 and 3.0;
-    When ModelName is Qwen, possible value is 0925;
-    When ModelName is Hunyuan, possible value is 3.0;
-
-    Example value: 2.5 """
+    Example value: 3.0 """
     negative_prompt: str | Unset = UNSET
     """ A prompt to prevent the model from generating images. """
     enhance_prompt: Switch | Unset = UNSET

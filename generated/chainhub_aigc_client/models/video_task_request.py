@@ -32,11 +32,11 @@ class VideoTaskRequest:
 
     Example value: Kling """
     model_version: str
-    """ Model version. Possible values:
-    When ModelName is Hailuo, possible values are 02, 2.3, 2.3-fast;
-    When ModelName is Kling, possible values are 1.6, 2.0, 2.1, 2.5, O1;
-    When ModelName is Vidu, possible values are q2, q2-pro, q2-turbo;
-    Example value: 2.3 """
+    """ Model version, a string that depends on the model ("02" is not the number 2). Known
+    values: Hailuo 02, 2.3 and 2.3-fast; Kling 1.6, 2.0, 2.1, 2.5 and O1; Vidu q2, q2-pro
+    and q2-turbo. Any string is accepted.
+
+    Example value: 2.1 """
     negative_prompt: str | Unset = UNSET
     """ To prevent the model from generating video prompts.
     Example value: red """
