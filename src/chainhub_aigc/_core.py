@@ -745,6 +745,16 @@ def get_op(options: Options, task_id: str) -> Op[Task]:
     return build_task(reply, task_id)
 
 
+def check_wait_arguments(timeout: float, on_progress: Callable[[Task], object] | None) -> None:
+    """The wait's own arguments; `generate` checks them before its create is sent."""
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0:
+        raise RequestValidationError([("timeout", f"not a number >= 0 (got {timeout!r})")])
+    if on_progress is not None and not callable(on_progress):
+        raise RequestValidationError(
+            [("on_progress", f"not callable (got {type(on_progress).__name__})")]
+        )
+
+
 def wait_op(
     options: Options,
     task_id: str,
@@ -754,8 +764,7 @@ def wait_op(
     poll: PollSchedule,
 ) -> Op[Task]:
     """Poll until the task is done or the deadline passes (never sleeping past it)."""
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout >= 0:
-        raise RequestValidationError([("timeout", f"not a number >= 0 (got {timeout!r})")])
+    check_wait_arguments(timeout, on_progress)
     get_call(task_id)  # validate the id before the clock starts
     deadline = options.clock() + timeout
     last: Task | None = None

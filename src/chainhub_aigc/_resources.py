@@ -73,6 +73,10 @@ def _finished(task: Task) -> Task:
         raise RequestValidationError([("task", f"not a Task (got {type(task).__name__})")])
     if task.is_failed:
         raise TaskFailedError(task)
+    if not task.is_done:  # its files do not exist yet: nothing to download
+        raise RequestValidationError(
+            [("task", f"{task.task_id} is not finished (status {task.status}): wait for it first")]
+        )
     return task
 
 
@@ -100,7 +104,9 @@ def _generate_op(
     on_progress: ProgressCallback | None,
     poll_interval: float | PollSchedule | None,
 ) -> Op[Task]:
-    poll = _poll(options, poll_interval)  # checked before the create: a bad value sends nothing
+    # The wait's arguments are checked before the create: a bad value must send nothing.
+    poll = _poll(options, poll_interval)
+    _core.check_wait_arguments(timeout, on_progress)
     created = yield from _core.create_op(options, call)
     _core.log.debug("created task %s (session_id %s)", created.task_id, created.session_id)
     try:

@@ -175,7 +175,7 @@ def _common_options() -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--http-timeout",
-        type=float,
+        type=_seconds,
         default=argparse.SUPPRESS,
         metavar="SECONDS",
         help="timeout of each HTTP request (default 60)",
@@ -202,6 +202,17 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+def _seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds >= 0 (checked before anything is sent)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
+    return value
+
+
 def _wait_options(parser: argparse.ArgumentParser, *, with_flag: bool) -> None:
     group = parser.add_argument_group("waiting")
     if with_flag:
@@ -214,7 +225,7 @@ def _wait_options(parser: argparse.ArgumentParser, *, with_flag: bool) -> None:
     )
     group.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=DEFAULT_WAIT_TIMEOUT,
         metavar="SECONDS",
         help=f"give up waiting after this long (default {DEFAULT_WAIT_TIMEOUT:.0f})",
@@ -467,14 +478,26 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         if args.command == "status":
             out.result(_task_human(task), _task_json(task))
             return EXIT_OK
-        # download: a finished task's files (an unfinished or failed one raises a clear error)
+        # download: a finished task's files (a failed one raises TaskFailedError: exit 1)
+        if not task.is_done:
+            raise TaskNotFinishedError(task)
         return _finished(task, _download(client.tasks.result(task), args.out, out), out)
 
 
 # -- errors: one clear line each (what, why, what to do) -----------------------------------------
 
 
+class TaskNotFinishedError(ChainhubError):
+    """`download` of a task whose files do not exist yet (a usage error: exit 2)."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__(f"task {task.task_id} is not finished (status {task.status})")
+        self.last_task = task
+
+
 def _hint(error: ChainhubError) -> str:
+    if isinstance(error, TaskNotFinishedError):
+        return "wait and download with: chainhub-aigc wait TASK_ID --out DIR"
     if isinstance(error, RequestValidationError):
         return "fix the option and run again; nothing was sent"
     if isinstance(error, AuthenticationError):
@@ -501,7 +524,7 @@ def _hint(error: ChainhubError) -> str:
 
 
 def _exit_code(error: ChainhubError) -> int:
-    if isinstance(error, (RequestValidationError, ConfigurationError)):
+    if isinstance(error, (RequestValidationError, ConfigurationError, TaskNotFinishedError)):
         return EXIT_USAGE
     if isinstance(error, TaskFailedError):
         return EXIT_TASK_FAILED

@@ -183,3 +183,21 @@ def test_module_entry_point_works(mock: MockServer) -> None:
         env=cli_env(mock.base_url), capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_bad_wait_timeout_exits_2_before_any_request(mock: MockServer) -> None:
+    before = _task_count(mock)
+    run = run_cli(mock.base_url, *IMAGE, "--wait", "--timeout", "-1")
+    assert run.code == 2 and "--timeout" in run.stderr
+    assert _task_count(mock) == before  # no task was created (and billed)
+
+
+def test_download_of_an_unfinished_task_exits_2_and_says_to_wait(
+    never_mock: MockServer, tmp_path: Path
+) -> None:
+    task_id = run_cli(never_mock.base_url, *IMAGE, "--json").json()["task_id"]
+    run = run_cli(never_mock.base_url, "download", task_id, "--out", str(tmp_path), "--json")
+    assert run.code == 2
+    assert f"chainhub-aigc wait {task_id} --out" in run.stderr
+    assert run.json()["error"]["type"] == "TaskNotFinishedError"
+    assert list(tmp_path.iterdir()) == []

@@ -200,6 +200,26 @@ def test_bad_timeout_is_a_validation_error(bad: Any) -> None:
     assert api.requests == []
 
 
+@pytest.mark.parametrize(
+    ("field", "arguments"),
+    [
+        ("timeout", {"timeout": -1}),
+        ("timeout", {"timeout": float("nan")}),
+        ("on_progress", {"on_progress": "print"}),
+        ("poll_interval", {"poll_interval": -0.5}),
+    ],
+)
+def test_generate_checks_the_wait_arguments_before_creating(
+    field: str, arguments: dict[str, Any]
+) -> None:
+    """A bad wait argument must not cost a billed task: nothing is sent."""
+    api = FakeAPI()
+    client, _ = clocked(api)
+    with pytest.raises(RequestValidationError, match=field):
+        client.images.generate(**IMAGE_FIELDS, **arguments)
+    assert api.requests == []
+
+
 def test_generate_is_create_then_wait(caplog: pytest.LogCaptureFixture) -> None:
     api = FakeAPI(
         created(VIDEO_TASK_ID),
@@ -246,11 +266,17 @@ def test_generate_timeout() -> None:
 
 
 def test_result_of_a_task_in_hand() -> None:
-    api = FakeAPI(task_response("FINISH", files=[file_info()]), task_response("ABORTED"))
+    api = FakeAPI(
+        task_response("FINISH", files=[file_info()]),
+        task_response("ABORTED"),
+        task_response("PROCESSING", progress=40),
+    )
     client, _ = clocked(api)
     result = client.tasks.result(client.tasks.get(TASK_ID))
     assert isinstance(result, TaskResult) and len(result.files) == 1
     with pytest.raises(TaskFailedError):
+        client.tasks.result(client.tasks.get(TASK_ID))
+    with pytest.raises(RequestValidationError, match=r"not finished .*PROCESSING"):
         client.tasks.result(client.tasks.get(TASK_ID))
 
 
