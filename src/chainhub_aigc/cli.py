@@ -318,8 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_mock_arguments(parser: argparse.ArgumentParser) -> None:
     try:
         from .mock.__main__ import add_arguments
-    except ImportError:  # installed without the [mock] extra: say so when used
-        parser.set_defaults(mock_missing=True)
+    except ImportError:  # installed without the [mock] extra: say so when used, whatever options
+        parser.set_defaults(mock_missing=True)  # its options are then ignored: see main()
         return
     add_arguments(parser)
 
@@ -565,7 +565,9 @@ def main(
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not getattr(args, "mock_missing", False):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     debug = getattr(args, "debug", False)
     out = Output(getattr(args, "json", False), stdout, stderr)
     if debug:

@@ -201,3 +201,17 @@ def test_download_of_an_unfinished_task_exits_2_and_says_to_wait(
     assert f"chainhub-aigc wait {task_id} --out" in run.stderr
     assert run.json()["error"]["type"] == "TaskNotFinishedError"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_mock_without_the_mock_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Installed without [mock], `chainhub-aigc mock --port ...` names the extra, whatever the
+    options (in-process: a None entry in sys.modules makes the import fail like a missing one)."""
+    import sys
+
+    from chainhub_aigc.cli import main
+
+    monkeypatch.setitem(sys.modules, "chainhub_aigc.mock.__main__", None)
+    assert main(["mock", "--host", "127.0.0.1", "--port", "4010", "--token", "t"]) == 2
+    assert "pip install 'chainhub-aigc[mock]'" in capsys.readouterr().err

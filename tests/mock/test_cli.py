@@ -108,3 +108,23 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exit_.value.code == 0
     assert "X-Mock-Fault" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        (["--latency", "100"], "latency"),
+        (["--retry-after", "-1"], "retry"),
+        (["--port", "99999"], "port"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(options: list[str], says: str) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "chainhub_aigc.mock", *options],
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and says in result.stderr.lower()

@@ -198,6 +198,7 @@ async def test_codes_of_invalid_bodies(
         (b'{"duration": Infinity}', "Infinity is not valid JSON"),
         (b'{"duration": 1e999}', "out of range"),
         (b'{"tasks_priority": ' + b"9" * 5000 + b"}", "not valid JSON"),
+        (b'{"tasks_priority": ' + b"9" * 400 + b"}", "out of range"),
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b'{"prompt": "\\ud800"}', "unpaired surrogate"),
     ],
@@ -351,3 +352,19 @@ async def test_the_auth_header_is_not_required_by_other_routes(client: InProcess
 async def test_auth_header_is_the_only_one_needed(client: InProcess) -> None:
     response = await client.http.post(IMAGE_PATH, json=IMAGE, headers=AUTH)
     assert response.status_code == 200
+
+
+async def test_a_valid_body_with_an_integer_beyond_the_double_range_is_400(
+    client: InProcess,
+) -> None:
+    """output_config.duration is a number: 10**400 is schema-valid JSON but no float; a 400,
+    never a 500 (found by review: float() overflowed while the task was being stored)."""
+    body = (
+        b'{"model_name": "Kling", "model_version": "2.1", "prompt": "p", '
+        b'"output_config": {"duration": 1' + b"0" * 400 + b"}}"
+    )
+    response = await client.http.post(
+        VIDEO_PATH, content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "out of range" in error_of(response)[1]

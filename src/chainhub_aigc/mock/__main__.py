@@ -34,12 +34,19 @@ def _rate(value: str) -> float:
     return rate
 
 
+def _port(value: str) -> int:
+    port = int(value)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError("a TCP port is between 0 and 65535")
+    return port
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
     )
     parser.add_argument(
-        "--port", type=int, default=4010, help="0 picks a free port (default: %(default)s)"
+        "--port", type=_port, default=4010, help="0 picks a free port (default: %(default)s)"
     )
     parser.add_argument(
         "--token",
@@ -116,7 +123,11 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
 def run_from_args(args: argparse.Namespace) -> int:
     from chainhub_aigc.mock.server import serve_forever  # uvicorn only when serving
 
-    config = config_from_args(args)
+    try:
+        config = config_from_args(args)
+    except ValueError as exc:  # MockConfig's own checks (e.g. --latency above its cap)
+        print(f"chainhub-aigc mock: {exc}", file=sys.stderr)
+        return 2
 
     def ready(url: str) -> None:
         print(

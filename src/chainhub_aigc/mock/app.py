@@ -30,6 +30,7 @@ import asyncio
 import json
 import os
 import re
+import sys
 from collections.abc import Awaitable, Callable, Iterable
 from itertools import islice
 from typing import Any
@@ -81,7 +82,19 @@ def _parse_float(text: str) -> float:
     return value
 
 
-_decode = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_parse_float).decode
+def _parse_int(text: str) -> int:
+    # JSON integers are unbounded; one beyond the double range can be neither a number field
+    # (float() overflows) nor in any limit of the spec, so it is refused like an infinite float.
+    value = int(text)
+    if abs(value) > _MAX_DOUBLE:
+        raise ValueError(f"the number {text[:40]}... is out of range")
+    return value
+
+
+_MAX_DOUBLE = int(sys.float_info.max)
+_decode = json.JSONDecoder(
+    parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int
+).decode
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 # jsonschema-rs error kinds (normalised) that mean "a value out of its allowed set or range";
