@@ -81,23 +81,25 @@ async def test_deterministic_progress_rises(
 
 
 async def test_timed_mode_finishes_after_the_time(make_client: Callable) -> None:
-    client = make_client(MockConfig(mode="timed", finish_after=0.3))
+    # 2 s: the WAITING window (a tenth) is 200 ms, wide enough for the first query even on a
+    # loaded 2-core CI machine; no assertion depends on how fast the loop below runs.
+    client = make_client(MockConfig(mode="timed", finish_after=2.0))
     task_id = await client.create()
+    other = await client.create()  # never queried until the end
     seen = []
-    for _ in range(200):  # bounded; ends as soon as FINISH is seen
+    for _ in range(400):  # bounded; ends as soon as FINISH is seen
         answer = await client.query(task_id)
         seen.append((answer["Status"], answer["AigcImageTask"]["Progress"]))
         if answer["Status"] == "FINISH":
             break
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
     assert seen[0] == ("WAITING", 0)
     assert seen[-1] == ("FINISH", 100)
     assert any(status == "PROCESSING" for status, _ in seen)
     progress = [p for _, p in seen]
     assert progress == sorted(progress)
-    # Queries do not drive the timed mode: an unqueried task finishes too.
-    other = await client.create()
-    await asyncio.sleep(0.35)
+    # Queries do not drive the timed mode: the unqueried task, created just after, finishes too.
+    await asyncio.sleep(0.1)
     assert (await client.query(other))["Status"] == "FINISH"
 
 

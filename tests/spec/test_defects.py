@@ -265,14 +265,17 @@ def d12_fixed(spec: Any) -> bool:
 def d13(spec: Any) -> bool:
     model = prop(spec, VIDEO, "model_name")
     example = spec["paths"][VIDEO]["post"]["requestBody"]["content"]["application/json"]["example"]
-    item = prop(spec, VIDEO, "file_infos", "[]", "type")
+    video_item = {k: prop(spec, VIDEO, "file_infos", "[]", k) for k in ("type", "url", "text")}
+    image_type = prop(spec, IMAGE, "file_infos", "[]", "type")
     return (
         (
             "GV" in model["description"].split("Example value")[-1]
             and "GV:" not in model["description"]
         )
         or example["model_name"] not in model["description"]
-        or "input video file" in item["description"]
+        or any("input video file" in s["description"] for s in (video_item["type"], image_type))
+        or "7MB" in video_item["url"]["description"]
+        or "GEM 2.5" in video_item["text"]["description"]
     )
 
 

@@ -19,16 +19,9 @@ class VideoFileInfo:
     file_id: str | Unset = UNSET
     """ The VOD media file ID of a source image, valid when type is File. Images up to 10 MB, jpeg or png. """
     text: str | Unset = UNSET
-    """ Input a description of the image to help the model understand it. Only valid for GEM 2.5 and GEM 3.0.
-    Example value: Task context: This is the main building that needs renovation (Figure 1), and its geometry must
-    not be altered. """
+    """ A description of the source image, to help the model understand it. """
     url: str | Unset = UNSET
-    """ Accessible file URL. This parameter is valid when Type is set to Url.
-
-    Notes:
-    1. Images smaller than 7MB are recommended;
-    2. Image format options are: jpeg, jpg, png, webp.
-    Example value: https://test.com/1.png """
+    """ Accessible URL of a source image, valid when type is Url. Images up to 10 MB, jpeg or png. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
