@@ -20,6 +20,7 @@ install: $(STAMP)
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit("chainhub-aigc needs Python >= 3.11 (set PYTHON=...)" if sys.version_info < (3, 11) else 0)'
+	@$(PYTHON) -m pip --version >/dev/null 2>&1 || { echo "make: $(PYTHON) has no pip (Debian: apt-get install python3-pip), or set PYTHON=..." >&2; exit 1; }
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv==$(UV_VERSION)
 
 $(STAMP): pyproject.toml uv.lock | $(UV)

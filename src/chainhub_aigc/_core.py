@@ -367,6 +367,16 @@ def _dict(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+def _redact_data(data: Any, redact: Callable[[str], str]) -> Any:
+    if isinstance(data, str):
+        return redact(data)
+    if isinstance(data, dict):
+        return {redact(k): _redact_data(v, redact) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_redact_data(item, redact) for item in data]
+    return data
+
+
 def read_reply(
     response: httpx.Response,
     *,
@@ -380,6 +390,12 @@ def read_reply(
     """
     status = response.status_code
     body, is_json = _decode(response.content)
+    # A server may echo the API key back (in a message, in an echoed field): scrub it from the
+    # data itself, so that no error body, task message or raw_json ever carries it. A plain
+    # text search first: the walk happens only when the key is there.
+    text = response.content.decode("utf-8", "replace")
+    if redact(text) is not text:
+        body = _redact_data(body, redact)
     envelope = _dict(body.get("Response")) if isinstance(body, dict) else None
     request_id = _str(envelope.get("RequestId")) if envelope is not None else None
     if not request_id:

@@ -42,6 +42,10 @@ def everything_about(error: BaseException) -> str:
     parts += getattr(error, "__notes__", [])
     for name in ("message", "code", "request_id", "status_code", "task_id", "url", "field"):
         parts.append(repr(getattr(error, name, None)))
+    parts.append(repr(getattr(error, "body", None)))  # the data, not only the text
+    for task in (getattr(error, "task", None), getattr(error, "last_task", None)):
+        if task is not None:
+            parts += [repr(task), repr(task.message), repr(task.raw_json)]
     if getattr(error, "response", None) is not None:
         parts.append(repr(error.response))  # type: ignore[attr-defined]
         parts.append(repr(error.response.request.headers))  # type: ignore[attr-defined]
@@ -118,6 +122,15 @@ def test_logs_and_errors_of_a_run_with_retries_and_failures(
         for r in api.requests
         if r.url.host == "api.test"
     )
+
+
+def test_a_key_echoed_in_a_successful_answer_is_scrubbed_from_the_task() -> None:
+    """The server echoes the key inside task data (e.g. a prompt that quoted it): the Task view,
+    its raw_json and the generated model never carry it."""
+    api = FakeAPI(task_response("FINISH", message=f"used {TOKEN}", files=[file_info()]))
+    task = make_client(api).tasks.get(TASK_ID)
+    assert_clean(repr(task) + repr(task.message) + repr(task.raw_json) + repr(task.raw))
+    assert task.message == "used ***"
 
 
 async def test_async_errors_are_clean() -> None:
