@@ -34,6 +34,7 @@ from scripts.overlay import (
     YamlRoundTripError,
     apply_overlay,
     dump_yaml,
+    format_report,
     load_overlay,
     load_yaml,
 )
@@ -97,15 +98,9 @@ def build(
         name = _display(path)
         spec, actions = apply_overlay(spec, overlay, name=name, allow_empty_targets=False)
         reports.extend(actions)
-        if report:
+        if report:  # the same line per action as scripts/overlay.py prints
             for action in actions:
-                first_line = (
-                    action.description.strip().splitlines()[0] if action.description else ""
-                )
-                print(
-                    f"{name} actions[{action.index}] {action.kind:6} {action.nodes:3} node(s)  "
-                    f"{first_line}"
-                )
+                print(format_report(action))
     try:
         validate(_plain(spec))
     except OpenAPIValidationError as exc:

@@ -95,7 +95,7 @@ def test_build_spec_cli_prints_nodes_touched_per_action(tmp_path: Path) -> None:
     lines = [line for line in result.stdout.splitlines() if " actions[" in line]
     actions = sum(len(load_yaml(p)["actions"]) for p in OVERLAYS.glob("*.yaml"))
     assert len(lines) == actions
-    assert "overlays/32-value-sets.yaml actions[1] update   7 node(s)" in result.stdout
+    assert "overlays/32-value-sets.yaml: actions[1] update 7 nodes: Defect 10" in result.stdout
     assert out.read_text() == BUILT_SPEC.read_text()
 
 
