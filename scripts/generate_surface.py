@@ -140,7 +140,7 @@ def _first_paragraph(text: str) -> str:
     paragraph = str(text).strip().split("\n\n")[0]
     lines = [line.strip() for line in paragraph.splitlines()]
     kept = [line for line in lines if line and not line.lower().startswith("example value")]
-    return " ".join(kept)
+    return " ".join(kept).split(" Example value:")[0]  # folded text keeps it on one line
 
 
 def _docstring(text: str, indent: str) -> list[str]:

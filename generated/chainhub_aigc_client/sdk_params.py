@@ -218,7 +218,7 @@ class VideoOutputConfigParams(TypedDict, total=False):
     generation, the available values are 16:9, 9:16, and 1:1, with 16:9 as the default. When
     ModelName is Vidu, for text-to-video generation and when using reference images, the available
     values are: 16:9, 9:16, 4:3, 3:4, and 1:1, with 4:3 and 3:4 supported only in version q2. When
-    ModelName is Hailuo, this is not currently supported. Example value: 16:9
+    ModelName is Hailuo, this is not currently supported.
     """
 
     person_generation: str
@@ -291,8 +291,7 @@ class VideoTaskParams(TypedDict, total=False):
     """
     The identifier used for deduplication. If a request with the same identifier has been made
     within the last three days, the current request will return an error. Maximum 50 characters;
-    omitting the identifier or including an empty string indicates no deduplication. Example value:
-    mysession
+    omitting the identifier or including an empty string indicates no deduplication.
     """
 
     session_context: str
@@ -326,7 +325,7 @@ class VideoTaskParams(TypedDict, total=False):
     the video to be generated. This parameter can only be specified when ModelName is Kling,
     ModelVersion is 2.1, and the output resolution is 1080P. This parameter can only be specified
     when ModelName is Vidu, ModelVersion is q2-pro, or q2-turbo. 2. The image size must be less than
-    5MB. 3. Image format options are: jpeg, jpg, png, webp. Example value: https://test.com/1.png
+    5MB. 3. Image format options are: jpeg, jpg, png, webp.
     """
 
     model_name: str
