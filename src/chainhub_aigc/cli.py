@@ -5,12 +5,16 @@
     chainhub-aigc status TASK_ID | wait TASK_ID [--out DIR] | download TASK_ID --out DIR
     chainhub-aigc mock --port 4010 --token dev-token
 
-Every request option maps to a field of the spec: its help text is the field's description in
-the packaged spec, its choices the field's enum where the set is closed, and its value is checked
-by the SDK against the spec's limits before anything is sent. `--json` prints one JSON document on
-stdout and nothing else there; progress goes to stderr (redrawn on a terminal, plain lines
-elsewhere). Exit codes: 0 done, 1 task failed, 2 usage or validation error, 3 API or network
-error, 4 wait timeout, 130 interrupted (the task id is printed so `wait` can resume).
+The request options are derived from the packaged spec, one per request field (nested
+`output_config.*` included): the flag from the field's name, the help text from its description,
+the type from its schema, the choices from its enum where the set is closed; the short flags and
+conveniences (`--model`, `--ref-url`, `--audio`, ...) come from the spec's `x-cli` extension.
+Values are checked by the SDK against the spec's limits before anything is sent.
+
+`--json` prints one JSON document on stdout and nothing else there; progress goes to stderr
+(redrawn on a terminal, plain lines elsewhere). Exit codes: 0 done, 1 task failed, 2 usage or
+validation error, 3 API or network error, 4 wait timeout, 130 interrupted (the task id is printed
+so `wait` can resume).
 """
 
 from __future__ import annotations
@@ -113,7 +117,8 @@ def field_options(operation_id: str, reserved: frozenset[str] = frozenset()) -> 
     `reserved`: flags the command already has (such as `--timeout`); a field never takes one.
     """
     root = spec_validator().request_schema(operation_id)
-    required = set(root.get("required", ()))
+    # A nested field is required when it is required in its object and the object is required.
+    schema_required: dict[tuple[str, ...], set[str]] = {(): set(root.get("required", ()))}
     top: list[FieldOption] = []
     nested: list[tuple[tuple[str, ...], Mapping[str, Any], bool]] = []
 
@@ -127,19 +132,27 @@ def field_options(operation_id: str, reserved: frozenset[str] = frozenset()) -> 
                 walk((*path, name), children, is_required)
             elif not path:
                 flag = _dashed(name)
-                top.append(FieldOption(flag if flag not in reserved else _dashed("field", name),
-                                       (name,), schema, is_required))  # fmt: skip
+                top.append(
+                    FieldOption(
+                        flag if flag not in reserved else _dashed("field", name),
+                        (name,),
+                        schema,
+                        is_required,
+                    )
+                )
             else:
                 nested.append(((*path, name), schema, is_required))
 
-    schema_required: dict[tuple[str, ...], set[str]] = {(): required}
     walk((), root.get("properties", {}), True)
     top.sort(key=lambda option: not option.required)  # required first, then the spec's order
     taken = set(reserved)
     for option in top:
         taken.update(option.option_strings)
-        taken.update(str(extra.get("flag")) for key in ("flags", "items")
-                     for extra in option.cli.get(key, ()))  # fmt: skip
+        taken.update(
+            str(extra.get("flag"))
+            for key in ("flags", "items")
+            for extra in option.cli.get(key, ())
+        )
     leaves = [_dashed(path[-1]) for path, _, _ in nested]
     options = list(top)
     for (path, schema, is_required), leaf in zip(nested, leaves, strict=True):
@@ -156,7 +169,7 @@ def _help_text(schema: Mapping[str, Any], prefix: str = "") -> str:
         for line in description.split("\n\n")[0].splitlines()
         if not line.lower().startswith("example value")
     ]
-    text = prefix + " ".join(line for line in lines if line)
+    text = prefix.replace("%", "%%") + " ".join(line for line in lines if line)
     text = text.split(" Example value:")[0]  # a folded description keeps it on the same line
     known = schema.get("x-known-values")
     if isinstance(known, list) and all(str(value) in text for value in known):
@@ -268,8 +281,9 @@ def _add_field_option(group: Any, option: FieldOption) -> None:
     elif kind == "array":
         item_type = PYTHON_TYPES.get(str(items.get("type")), str)
         kwargs["help"] = f"{help_text} Repeatable."
-        group.add_argument(*option.option_strings, action="append", type=item_type,
-                           metavar=metavar, **kwargs)  # fmt: skip
+        group.add_argument(
+            *option.option_strings, action="append", type=item_type, metavar=metavar, **kwargs
+        )
     elif kind == "object":  # a free-form object (no declared properties)
         kwargs["type"] = _JSONObject(".".join(option.path), schema)
         group.add_argument(*option.option_strings, metavar="JSON", **kwargs)
@@ -281,8 +295,13 @@ def _add_field_option(group: Any, option: FieldOption) -> None:
             kwargs["metavar"] = metavar
         group.add_argument(*option.option_strings, **kwargs)
     for extra in cli.get("flags", ()):  # flags that set the field to a fixed value
-        group.add_argument(str(extra["flag"]), dest=option.dest, action="store_const",
-                           const=extra["value"], help=str(extra.get("help", "")))  # fmt: skip
+        group.add_argument(
+            str(extra["flag"]),
+            dest=option.dest,
+            action="store_const",
+            const=extra["value"],
+            help=str(extra.get("help", "")).replace("%", "%%"),
+        )
     for extra in cli.get("items", ()):  # flags that add one item to an array of objects
         group.add_argument(
             str(extra["flag"]),
@@ -292,7 +311,7 @@ def _add_field_option(group: Any, option: FieldOption) -> None:
             key=str(extra["set"]),
             first=bool(extra.get("first", False)),
             metavar=str(extra.get("metavar", "VALUE")),
-            help=str(extra.get("help", "")),
+            help=str(extra.get("help", "")).replace("%", "%%"),
         )
 
 
