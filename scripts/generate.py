@@ -7,7 +7,8 @@ configuration and the output is the same wherever it runs), with --fail-on-warni
 schema or endpoint is only a warning otherwise), with our pinned custom template, and with the
 virtual environment's bin/ first on PATH (the post-hooks need ruff). The result replaces the
 output package whole, plus the spec it came from as package data (openapi.yaml, and
-openapi.json for runtime readers).
+openapi.json for runtime readers), plus the SDK's typed request parameters (sdk_params.py,
+written by scripts/generate_surface.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `scripts` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scripts import generate_surface
 from scripts.overlay import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +79,10 @@ def generate(spec: Path = SPEC, out: Path = OUT) -> None:
             json.dumps(load_yaml(spec), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         (package / "py.typed").touch()
+        try:  # the SDK's typed request parameters, derived from the same spec
+            generate_surface.write(load_yaml(spec), package)
+        except generate_surface.SurfaceError as exc:
+            raise GenerateError(f"typed params: {exc}") from exc
         if out.exists():
             shutil.rmtree(out)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -5,12 +5,16 @@
     chainhub-aigc status TASK_ID | wait TASK_ID [--out DIR] | download TASK_ID --out DIR
     chainhub-aigc mock --port 4010 --token dev-token
 
-Every request option maps to a field of the spec: its help text is the field's description in
-the packaged spec, its choices the field's enum where the set is closed, and its value is checked
-by the SDK against the spec's limits before anything is sent. `--json` prints one JSON document on
-stdout and nothing else there; progress goes to stderr (redrawn on a terminal, plain lines
-elsewhere). Exit codes: 0 done, 1 task failed, 2 usage or validation error, 3 API or network
-error, 4 wait timeout, 130 interrupted (the task id is printed so `wait` can resume).
+The request options are derived from the packaged spec, one per request field (nested
+`output_config.*` included): the flag from the field's name, the help text from its description,
+the type from its schema, the choices from its enum where the set is closed; the short flags and
+conveniences (`--model`, `--ref-url`, `--audio`, ...) come from the spec's `x-cli` extension.
+Values are checked by the SDK against the spec's limits before anything is sent.
+
+`--json` prints one JSON document on stdout and nothing else there; progress goes to stderr
+(redrawn on a terminal, plain lines elsewhere). Exit codes: 0 done, 1 task failed, 2 usage or
+validation error, 3 API or network error, 4 wait timeout, 130 interrupted (the task id is printed
+so `wait` can resume).
 """
 
 from __future__ import annotations
@@ -48,6 +52,13 @@ DEFAULT_WAIT_TIMEOUT = 600.0
 
 
 # -- options derived from the spec -------------------------------------------------------------
+# One option per request field, read from the packaged spec: `--<field>` for a top-level field,
+# `--<leaf>` for a field of a nested object (`--<parent>-<leaf>` when `--<leaf>` is taken),
+# `--<field> JSON` (repeatable) for an array of objects. The spec's `x-cli` extension (overlay
+# 70-cli) adds the stable short flags and conveniences; no API field is named in this file.
+
+PYTHON_TYPES: dict[str, Callable[[str], Any]] = {"integer": int, "number": float, "string": str}
+FIELD_PREFIX = "field:"  # argparse dest of a request field: "field:output_config.duration"
 
 
 @dataclass(frozen=True)
@@ -56,56 +67,101 @@ class FieldOption:
 
     flag: str
     path: tuple[str, ...]
+    schema: Mapping[str, Any]
+    """The field's schema, `$ref` resolved and the single-`$ref` allOf of the enums merged."""
     required: bool = False
-    metavar: str | None = None
-    help_prefix: str = ""
+
+    @property
+    def dest(self) -> str:
+        return FIELD_PREFIX + ".".join(self.path)
+
+    @property
+    def cli(self) -> Mapping[str, Any]:
+        """The field's `x-cli` extension (aliases, flags, items, metavar, help)."""
+        value = self.schema.get("x-cli")
+        return value if isinstance(value, Mapping) else {}
+
+    @property
+    def option_strings(self) -> list[str]:
+        return [self.flag, *(str(alias) for alias in self.cli.get("aliases", ()))]
 
 
-IMAGE_OPTIONS = (
-    FieldOption("--model", ("model_name",), required=True, metavar="NAME"),
-    FieldOption("--version", ("model_version",), required=True, metavar="VERSION"),
-    FieldOption("--prompt", ("prompt",), required=True, metavar="TEXT"),
-    FieldOption("--negative", ("negative_prompt",), metavar="TEXT"),
-    FieldOption("--enhance-prompt", ("enhance_prompt",)),
-    FieldOption("--aspect-ratio", ("output_config", "aspect_ratio"), metavar="W:H"),
-    FieldOption("--resolution", ("output_config", "resolution")),
-    FieldOption("--storage-mode", ("output_config", "storage_mode")),
-    FieldOption("--person-generation", ("output_config", "person_generation")),
-    FieldOption("--input-compliance-check", ("output_config", "input_compliance_check")),
-    FieldOption("--output-compliance-check", ("output_config", "output_compliance_check")),
-    FieldOption("--session-id", ("session_id",), metavar="ID"),
-    FieldOption("--session-context", ("session_context",), metavar="TEXT"),
-    FieldOption("--priority", ("tasks_priority",), metavar="N"),
-    FieldOption("--ext-info", ("ext_info",), metavar="TEXT"),
-)
-VIDEO_OPTIONS = (
-    *IMAGE_OPTIONS,
-    FieldOption("--duration", ("output_config", "duration"), metavar="SECONDS"),
-    FieldOption("--media-name", ("output_config", "media_name"), metavar="NAME"),
-    FieldOption("--enhance-switch", ("output_config", "enhance_switch")),
-    FieldOption(
-        "--last-frame",
-        ("last_frame_url",),
-        metavar="URL",
-        help_prefix="URL of the image to end the video on (needs --first-frame). ",
-    ),
-)
-PYTHON_TYPES: dict[str, Callable[[str], Any]] = {"integer": int, "number": float, "string": str}
-
-
-def _field_schema(operation_id: str, path: Sequence[str]) -> Mapping[str, Any]:
-    """The schema of a request field, following $ref and the single-$ref allOf of the enums."""
+def _merged(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A field's schema with its `$ref` resolved and the allOf parts merged under it."""
     validator = spec_validator()
-    schema = validator.request_schema(operation_id)
-    for name in path:
-        schema = validator.resolve(schema["properties"][name])
-    merged = dict(schema)
-    for part in schema.get("allOf", []):
-        merged = {**validator.resolve(part), **{k: v for k, v in merged.items() if k != "allOf"}}
+    resolved = validator.resolve(schema)
+    merged: dict[str, Any] = {}
+    for part in resolved.get("allOf", ()):
+        merged.update(_merged(part))
+    merged.update({k: v for k, v in resolved.items() if k != "allOf"})
+    if resolved is not schema:  # the referring property's own keys (description, x-cli) win
+        merged.update({k: v for k, v in schema.items() if k != "$ref"})
     return merged
 
 
-def _help_text(schema: Mapping[str, Any], prefix: str) -> str:
+def _object_fields(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The properties of an object schema that declares them (a nested object), else None."""
+    properties = schema.get("properties")
+    if schema.get("type") == "object" and isinstance(properties, Mapping):
+        return properties
+    return None
+
+
+def _dashed(*names: str) -> str:
+    return "--" + "-".join(names).replace("_", "-")
+
+
+def field_options(operation_id: str, reserved: frozenset[str] = frozenset()) -> list[FieldOption]:
+    """The options of an operation's request fields: required ones first, then the spec's order.
+
+    `reserved`: flags the command already has (such as `--timeout`); a field never takes one.
+    """
+    root = spec_validator().request_schema(operation_id)
+    # A nested field is required when it is required in its object and the object is required.
+    schema_required: dict[tuple[str, ...], set[str]] = {(): set(root.get("required", ()))}
+    top: list[FieldOption] = []
+    nested: list[tuple[tuple[str, ...], Mapping[str, Any], bool]] = []
+
+    def walk(path: tuple[str, ...], properties: Mapping[str, Any], parent_required: bool) -> None:
+        for name, prop in properties.items():
+            schema = _merged(prop)
+            children = _object_fields(schema)
+            is_required = parent_required and name in schema_required.get(path, set())
+            if children is not None:
+                schema_required[(*path, name)] = set(schema.get("required", ()))
+                walk((*path, name), children, is_required)
+            elif not path:
+                flag = _dashed(name)
+                top.append(
+                    FieldOption(
+                        flag if flag not in reserved else _dashed("field", name),
+                        (name,),
+                        schema,
+                        is_required,
+                    )
+                )
+            else:
+                nested.append(((*path, name), schema, is_required))
+
+    walk((), root.get("properties", {}), True)
+    top.sort(key=lambda option: not option.required)  # required first, then the spec's order
+    taken = set(reserved)
+    for option in top:
+        taken.update(option.option_strings)
+        taken.update(
+            str(extra.get("flag"))
+            for key in ("flags", "items")
+            for extra in option.cli.get(key, ())
+        )
+    leaves = [_dashed(path[-1]) for path, _, _ in nested]
+    options = list(top)
+    for (path, schema, is_required), leaf in zip(nested, leaves, strict=True):
+        clash = leaf in taken or leaves.count(leaf) > 1
+        options.append(FieldOption(_dashed(*path) if clash else leaf, path, schema, is_required))
+    return options
+
+
+def _help_text(schema: Mapping[str, Any], prefix: str = "") -> str:
     """The first paragraph of the spec's description, without its example line, plus hints."""
     description = str(schema.get("description", "")).replace("%", "%%")
     lines = [
@@ -113,7 +169,8 @@ def _help_text(schema: Mapping[str, Any], prefix: str) -> str:
         for line in description.split("\n\n")[0].splitlines()
         if not line.lower().startswith("example value")
     ]
-    text = prefix + " ".join(line for line in lines if line)
+    text = prefix.replace("%", "%%") + " ".join(line for line in lines if line)
+    text = text.split(" Example value:")[0]  # a folded description keeps it on the same line
     known = schema.get("x-known-values")
     if isinstance(known, list) and all(str(value) in text for value in known):
         return text  # the description already lists them
@@ -125,32 +182,146 @@ def _help_text(schema: Mapping[str, Any], prefix: str) -> str:
     return text
 
 
+def _boolean(text: str) -> bool:
+    """An argparse type for a boolean field: true/false (also yes/no, 1/0)."""
+    value = text.strip().lower()
+    if value in ("true", "yes", "1"):
+        return True
+    if value in ("false", "no", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"not true or false: {text!r}")
+
+
+class _JSONObject:
+    """An argparse type: one JSON object, checked against the item schema of `path`."""
+
+    def __init__(self, path: str, schema: Mapping[str, Any]) -> None:
+        self.path = path
+        self.schema = schema
+        self.__name__ = "JSON object"  # argparse names the type in its error message
+
+    def __call__(self, text: str) -> Any:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{self.path}: not valid JSON: {text!r}") from None
+        if not isinstance(value, dict):
+            raise argparse.ArgumentTypeError(f"{self.path}: not a JSON object: {text!r}")
+        found = spec_validator().errors(self.schema, value, self.path)
+        if found:
+            raise argparse.ArgumentTypeError("; ".join(f"{p} {why}" for p, why in found))
+        return value
+
+
+class _AppendItem(argparse.Action):
+    """Adds one item to an array field: the parsed value itself, or `item` with `key` set to
+    the value (the `x-cli` items conveniences); `first` puts it at the front."""
+
+    def __init__(
+        self,
+        option_strings: Sequence[str],
+        dest: str,
+        item: Mapping[str, Any] | None = None,
+        key: str | None = None,
+        first: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(option_strings, dest, **kwargs)
+        self.item = dict(item or {})
+        self.key = key
+        self.first = first
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        items = list(getattr(namespace, self.dest, None) or [])
+        value = {**self.item, self.key: values} if self.key is not None else values
+        if self.first:
+            items.insert(0, value)
+        else:
+            items.append(value)
+        setattr(namespace, self.dest, items)
+
+
 def _add_field_options(
-    parser: argparse.ArgumentParser, operation_id: str, options: Sequence[FieldOption]
+    parser: argparse.ArgumentParser, operation_id: str, reserved: frozenset[str]
 ) -> None:
-    group = parser.add_argument_group("request fields (from the spec)")
-    for option in options:
-        schema = _field_schema(operation_id, option.path)
-        kwargs: dict[str, Any] = {
-            "dest": "field:" + ".".join(option.path),
-            "help": _help_text(schema, option.help_prefix),
-            "type": PYTHON_TYPES.get(str(schema.get("type")), str),
-            "required": option.required,
-        }
+    """One option per request field of `operation_id`, grouped by the object they belong to."""
+    groups: dict[tuple[str, ...], Any] = {}
+    validator = spec_validator()
+    for option in field_options(operation_id, reserved):
+        parent = option.path[:-1]
+        if parent not in groups:
+            title, description = "request fields (from the spec)", None
+            if parent:
+                schema = validator.request_schema(operation_id)
+                for name in parent:
+                    schema = _merged(schema["properties"][name])
+                title, description = f"{'.'.join(parent)} fields", _help_text(schema) or None
+            groups[parent] = parser.add_argument_group(title, description)
+        _add_field_option(groups[parent], option)
+
+
+def _add_field_option(group: Any, option: FieldOption) -> None:
+    schema, cli = option.schema, option.cli
+    kind = str(schema.get("type"))
+    help_text = _help_text(schema, str(cli.get("help", "")))
+    metavar = cli.get("metavar") or option.flag.lstrip("-").upper().replace("-", "_")
+    kwargs: dict[str, Any] = {"dest": option.dest, "help": help_text, "required": option.required}
+    items = _merged(schema.get("items", {})) if kind == "array" else {}
+    if kind == "array" and _object_fields(items) is not None:
+        keys = ", ".join(_object_fields(items) or {})
+        kwargs["help"] = f"{help_text} One JSON object per use (keys: {keys}); repeatable."
+        kwargs.update(type=_JSONObject(".".join(option.path) + "[]", items), metavar="JSON")
+        group.add_argument(*option.option_strings, action=_AppendItem, **kwargs)
+    elif kind == "array":
+        item_type = PYTHON_TYPES.get(str(items.get("type")), str)
+        kwargs["help"] = f"{help_text} Repeatable."
+        group.add_argument(
+            *option.option_strings, action="append", type=item_type, metavar=metavar, **kwargs
+        )
+    elif kind == "object":  # a free-form object (no declared properties)
+        kwargs["type"] = _JSONObject(".".join(option.path), schema)
+        group.add_argument(*option.option_strings, metavar="JSON", **kwargs)
+    else:
+        kwargs["type"] = _boolean if kind == "boolean" else PYTHON_TYPES.get(kind, str)
         if "enum" in schema:  # a closed set: argparse lists and enforces it
             kwargs["choices"] = list(schema["enum"])
         else:
-            kwargs["metavar"] = option.metavar or option.flag.lstrip("-").upper().replace("-", "_")
-        group.add_argument(option.flag, **kwargs)
+            kwargs["metavar"] = metavar
+        group.add_argument(*option.option_strings, **kwargs)
+    for extra in cli.get("flags", ()):  # flags that set the field to a fixed value
+        group.add_argument(
+            str(extra["flag"]),
+            dest=option.dest,
+            action="store_const",
+            const=extra["value"],
+            help=str(extra.get("help", "")).replace("%", "%%"),
+        )
+    for extra in cli.get("items", ()):  # flags that add one item to an array of objects
+        group.add_argument(
+            str(extra["flag"]),
+            dest=option.dest,
+            action=_AppendItem,
+            item=extra.get("item", {}),
+            key=str(extra["set"]),
+            first=bool(extra.get("first", False)),
+            metavar=str(extra.get("metavar", "VALUE")),
+            help=str(extra.get("help", "")).replace("%", "%%"),
+        )
 
 
 def _request_fields(args: argparse.Namespace) -> dict[str, Any]:
     """The nested request body from the `field:a.b` options that were given."""
     body: dict[str, Any] = {}
     for key, value in vars(args).items():
-        if not key.startswith("field:") or value is None:
+        if not key.startswith(FIELD_PREFIX) or value is None:
             continue
-        *parents, leaf = key.removeprefix("field:").split(".")
+        *parents, leaf = key.removeprefix(FIELD_PREFIX).split(".")
         node = body
         for parent in parents:
             node = node.setdefault(parent, {})
@@ -232,6 +403,11 @@ def _wait_options(parser: argparse.ArgumentParser, *, with_flag: bool) -> None:
     )
 
 
+def _flags(parser: argparse.ArgumentParser) -> frozenset[str]:
+    """The option strings a parser already has (request fields must not take them)."""
+    return frozenset(flag for action in parser._actions for flag in action.option_strings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
@@ -244,52 +420,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"chainhub-aigc {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    image = commands.add_parser("image", parents=[common], help="create an image task")
-    _add_field_options(image, "createImageTask", IMAGE_OPTIONS)
-    image.add_argument(
-        "--ref-url",
-        action="append",
-        default=[],
-        metavar="URL",
-        help="a reference image by URL (repeatable)",
-    )
-    image.add_argument(
-        "--ref-file-id",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="a reference image by VOD FileId (repeatable)",
-    )
-    _wait_options(image, with_flag=True)
-
-    video = commands.add_parser("video", parents=[common], help="create a video task")
-    _add_field_options(video, "createVideoTask", VIDEO_OPTIONS)
-    video.add_argument(
-        "--first-frame", metavar="URL", help="URL of the image to start the video from"
-    )
-    video.add_argument(
-        "--ref-url",
-        action="append",
-        default=[],
-        metavar="URL",
-        help="a source image by URL (repeatable)",
-    )
-    audio = _field_schema("createVideoTask", ("output_config", "audio_generation"))
-    video.add_argument(
-        "--audio",
-        dest="field:output_config.audio_generation",
-        action="store_const",
-        const="Enabled",
-        help=f"generate audio (audio_generation=Enabled). {_help_text(audio, '')}",
-    )
-    video.add_argument(
-        "--no-audio",
-        dest="field:output_config.audio_generation",
-        action="store_const",
-        const="Disabled",
-        help="no audio (audio_generation=Disabled)",
-    )
-    _wait_options(video, with_flag=True)
+    for name, operation_id, what in (
+        ("image", "createImageTask", "create an image task"),
+        ("video", "createVideoTask", "create a video task"),
+    ):
+        create = commands.add_parser(name, parents=[common], help=what)
+        _wait_options(create, with_flag=True)
+        _add_field_options(create, operation_id, _flags(create))
 
     status = commands.add_parser("status", parents=[common], help="show a task's status")
     status.add_argument("task_id", metavar="TASK_ID")
@@ -422,11 +559,6 @@ def _finished(task: Task, paths: list[Path], out: Output) -> int:
 
 def _run_create(args: argparse.Namespace, out: Output, kind: str) -> int:
     fields = _request_fields(args)
-    first_frame = [args.first_frame] if getattr(args, "first_frame", None) else []
-    refs = [{"type": "Url", "url": url} for url in first_frame + args.ref_url]
-    refs += [{"type": "File", "file_id": fid} for fid in getattr(args, "ref_file_id", [])]
-    if refs:
-        fields["file_infos"] = refs
     with _client(args) as client:
         resource = client.images if kind == "image" else client.videos
         created = resource.create(**fields)

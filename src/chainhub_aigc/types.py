@@ -5,8 +5,9 @@
 - :class:`OutputFile`: one output file of a task.
 - :class:`TaskResult` / :class:`AsyncTaskResult`: a finished task plus ``download(dir)``.
 - :class:`PollSchedule`: how ``wait`` spaces its queries.
-- ``ImageTaskParams``/``VideoTaskParams``: the keyword arguments of the creates, named as in the
-  spec (``tests/client/test_validation.py`` checks that they match the spec's request schemas).
+- ``ImageTaskParams``/``VideoTaskParams`` (and their nested ``*OutputConfigParams``,
+  ``*FileInfoParams``): the keyword arguments of the creates, generated from the spec's request
+  schemas into ``chainhub_aigc_client.sdk_params`` by ``make generate``.
 
 Views are frozen; every field that the server may omit or send as ``null`` is ``None`` then.
 Strings are kept as the server sent them (times included: ``"0000-00-00T00:00:00Z"`` means
@@ -16,20 +17,24 @@ unset, see :func:`parse_time`); ``raw`` is the generated model and ``raw_json`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from chainhub_aigc_client.models import (
-    CreateTaskResponse,
-    ImageFileInfo,
-    ImageOutputConfig,
-    TaskDetailResponse,
-    VideoFileInfo,
-    VideoOutputConfig,
+from chainhub_aigc_client.models import CreateTaskResponse, TaskDetailResponse
+
+# The request parameters: generated from the spec's request schemas (make generate), one
+# TypedDict per schema, re-exported here under the SDK's public names.
+from chainhub_aigc_client.sdk_params import (
+    ImageFileInfoParams,
+    ImageOutputConfigParams,
+    ImageTaskParams,
+    VideoFileInfoParams,
+    VideoOutputConfigParams,
+    VideoTaskParams,
 )
 
 if TYPE_CHECKING:
@@ -38,11 +43,15 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncTaskResult",
     "CreatedTask",
+    "ImageFileInfoParams",
+    "ImageOutputConfigParams",
     "ImageTaskParams",
     "OutputFile",
     "PollSchedule",
     "Task",
     "TaskResult",
+    "VideoFileInfoParams",
+    "VideoOutputConfigParams",
     "VideoTaskParams",
     "parse_time",
 ]
@@ -321,79 +330,3 @@ class AsyncTaskResult(_ResultBase):
     ) -> list[Path]:
         """See :meth:`TaskResult.download` (the callbacks may also be coroutine functions)."""
         return await self._downloader(self.task, Path(directory), on_bytes, on_file)
-
-
-# -- request parameters ----------------------------------------------------------------------
-# Keyword arguments of the creates, named as in the spec. Enum-valued fields are plain str (the
-# generated StrEnums are str too); the spec's value sets are checked at run time.
-
-
-class ImageFileInfoParams(TypedDict, total=False):
-    type: str
-    file_id: str
-    url: str
-    text: str
-
-
-class VideoFileInfoParams(TypedDict, total=False):
-    type: str
-    file_id: str
-    url: str
-    text: str
-
-
-class ImageOutputConfigParams(TypedDict, total=False):
-    storage_mode: str
-    resolution: str
-    aspect_ratio: str
-    person_generation: str
-    input_compliance_check: str
-    output_compliance_check: str
-
-
-class VideoOutputConfigParams(TypedDict, total=False):
-    storage_mode: str
-    resolution: str
-    aspect_ratio: str
-    audio_generation: str
-    duration: float
-    person_generation: str
-    input_compliance_check: str
-    output_compliance_check: str
-    media_name: str
-    enhance_switch: str
-
-
-class ImageTaskParams(TypedDict, total=False):
-    """``images.create(**params)``: ``model_name``, ``model_version`` and ``prompt`` are
-    required (unless ``request=`` is given)."""
-
-    model_name: str
-    model_version: str
-    prompt: str
-    file_infos: Sequence[ImageFileInfo | ImageFileInfoParams | Mapping[str, Any]]
-    negative_prompt: str
-    enhance_prompt: str
-    output_config: ImageOutputConfig | ImageOutputConfigParams | Mapping[str, Any]
-    session_id: str
-    session_context: str
-    tasks_priority: int
-    ext_info: str
-
-
-class VideoTaskParams(TypedDict, total=False):
-    """``videos.create(**params)``: ``model_name``, ``model_version`` and ``prompt`` are
-    required (unless ``request=`` is given)."""
-
-    model_name: str
-    model_version: str
-    prompt: str
-    negative_prompt: str
-    enhance_prompt: str
-    file_infos: Sequence[VideoFileInfo | VideoFileInfoParams | Mapping[str, Any]]
-    last_frame_url: str
-    output_config: VideoOutputConfig | VideoOutputConfigParams | Mapping[str, Any]
-    session_id: str
-    session_context: str
-    tasks_priority: int
-    ext_info: str

@@ -347,6 +347,30 @@ def test_keyword_arguments_match_the_spec(
     assert _keys(params) == set(schema["properties"])
 
 
+def test_every_generated_params_class_has_its_schemas_fields() -> None:
+    """The generated module (make generate) covers every request schema; the SDK's public names
+    are those generated classes, and each create takes its operation's class."""
+    from chainhub_aigc_client import sdk_params
+
+    from chainhub_aigc import types
+
+    validator = spec_validator()
+    for name, schema_name in sdk_params.PARAMS_SCHEMAS.items():
+        schema = validator.resolve({"$ref": f"#/components/schemas/{schema_name}"})
+        assert _keys(getattr(sdk_params, name)) == set(schema["properties"]), name
+        assert getattr(types, name) is getattr(sdk_params, name)
+        assert name in types.__all__
+    for operation, name in sdk_params.OPERATION_PARAMS.items():
+        typed = validator.resolve(
+            {"$ref": f"#/components/schemas/{sdk_params.PARAMS_SCHEMAS[name]}"}
+        )
+        assert validator.request_schema(operation) is typed
+    assert sdk_params.OPERATION_PARAMS == {
+        "createImageTask": "ImageTaskParams",
+        "createVideoTask": "VideoTaskParams",
+    }
+
+
 # -- what is accepted ------------------------------------------------------------------------
 
 

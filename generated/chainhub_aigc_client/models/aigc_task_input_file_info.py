@@ -19,6 +19,7 @@ class AigcTaskInputFileInfo:
     file_id: None | str | Unset = UNSET
     url: None | str | Unset = UNSET
     text: None | str | Unset = UNSET
+    base_64: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -46,6 +47,12 @@ class AigcTaskInputFileInfo:
         else:
             text = self.text
 
+        base_64: None | str | Unset
+        if isinstance(self.base_64, Unset):
+            base_64 = UNSET
+        else:
+            base_64 = self.base_64
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -57,6 +64,8 @@ class AigcTaskInputFileInfo:
             field_dict["Url"] = url
         if text is not UNSET:
             field_dict["Text"] = text
+        if base_64 is not UNSET:
+            field_dict["Base64"] = base_64
 
         return field_dict
 
@@ -100,11 +109,21 @@ class AigcTaskInputFileInfo:
 
         text = _parse_text(d.pop("Text", UNSET))
 
+        def _parse_base_64(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        base_64 = _parse_base_64(d.pop("Base64", UNSET))
+
         aigc_task_input_file_info = cls(
             type_=type_,
             file_id=file_id,
             url=url,
             text=text,
+            base_64=base_64,
         )
 
         aigc_task_input_file_info.additional_properties = d

@@ -34,6 +34,11 @@ class ImageFileInfo:
     2. Image format options are: jpeg, jpg, png, webp.
 
     Example value: https://test.com/1.png """
+    base64: str | Unset = UNSET
+    """ The image as Base64, valid when type is Base64: no "data:image/...;base64," prefix; jpeg, jpg, png or webp;
+    all files of the request together at most 7 MB before encoding (Tencent's API takes at most 10 MB per request).
+    Tencent's field; not yet seen forwarded by the gateway.
+    Example value: iVBORw0KGgo... """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,6 +52,8 @@ class ImageFileInfo:
 
         url = self.url
 
+        base64 = self.base64
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -58,6 +65,8 @@ class ImageFileInfo:
             field_dict["text"] = text
         if url is not UNSET:
             field_dict["url"] = url
+        if base64 is not UNSET:
+            field_dict["base64"] = base64
 
         return field_dict
 
@@ -77,11 +86,14 @@ class ImageFileInfo:
 
         url = d.pop("url", UNSET)
 
+        base64 = d.pop("base64", UNSET)
+
         image_file_info = cls(
             type_=type_,
             file_id=file_id,
             text=text,
             url=url,
+            base64=base64,
         )
 
         image_file_info.additional_properties = d

@@ -22,6 +22,11 @@ class VideoFileInfo:
     """ A description of the source image, to help the model understand it. """
     url: str | Unset = UNSET
     """ Accessible URL of a source image, valid when type is Url. Images up to 10 MB, jpeg or png. """
+    base64: str | Unset = UNSET
+    """ The source file as Base64, valid when type is Base64: no "data:image/...;base64," prefix; images jpeg, jpg,
+    png or webp, videos mp4, mov or avi; all files of the request together at most 7 MB before encoding (Tencent's
+    API takes at most 10 MB per request). Tencent's field; not yet seen forwarded by the gateway.
+    Example value: iVBORw0KGgo... """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,6 +40,8 @@ class VideoFileInfo:
 
         url = self.url
 
+        base64 = self.base64
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -46,6 +53,8 @@ class VideoFileInfo:
             field_dict["text"] = text
         if url is not UNSET:
             field_dict["url"] = url
+        if base64 is not UNSET:
+            field_dict["base64"] = base64
 
         return field_dict
 
@@ -65,11 +74,14 @@ class VideoFileInfo:
 
         url = d.pop("url", UNSET)
 
+        base64 = d.pop("base64", UNSET)
+
         video_file_info = cls(
             type_=type_,
             file_id=file_id,
             text=text,
             url=url,
+            base64=base64,
         )
 
         video_file_info.additional_properties = d

@@ -70,6 +70,11 @@ class VideoTaskRequest:
     """
     output_config: VideoOutputConfig | Unset = UNSET
     """ Configure the output media files for the live video task. """
+    last_frame_file_id: str | Unset = UNSET
+    """ The VOD media file ID of the image to end the video on (the last frame); a first frame must be given in
+    file_infos. Image under 10 MB; jpeg, jpg, png or webp. The FileId alternative to last_frame_url. Tencent's
+    field; not yet seen forwarded by the gateway.
+    Example value: 3704211***509819 """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,6 +111,8 @@ class VideoTaskRequest:
         if not isinstance(self.output_config, Unset):
             output_config = self.output_config.to_dict()
 
+        last_frame_file_id = self.last_frame_file_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -133,6 +140,8 @@ class VideoTaskRequest:
             field_dict["last_frame_url"] = last_frame_url
         if output_config is not UNSET:
             field_dict["output_config"] = output_config
+        if last_frame_file_id is not UNSET:
+            field_dict["last_frame_file_id"] = last_frame_file_id
 
         return field_dict
 
@@ -183,6 +192,8 @@ class VideoTaskRequest:
         else:
             output_config = VideoOutputConfig.from_dict(_output_config)
 
+        last_frame_file_id = d.pop("last_frame_file_id", UNSET)
+
         video_task_request = cls(
             prompt=prompt,
             model_name=model_name,
@@ -196,6 +207,7 @@ class VideoTaskRequest:
             file_infos=file_infos,
             last_frame_url=last_frame_url,
             output_config=output_config,
+            last_frame_file_id=last_frame_file_id,
         )
 
         video_task_request.additional_properties = d
