@@ -1,4 +1,4 @@
-"""The spec, read once at start-up and turned into what the mock needs at request time.
+"""The spec (read by ``chainhub_aigc._spec``) turned into what the mock needs at request time.
 
 Everything the mock knows about the API comes from the OpenAPI document: its paths and
 methods (the routes), operationIds (which handler answers), security (which routes need the
