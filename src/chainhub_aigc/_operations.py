@@ -35,17 +35,19 @@ _DELIMITERS = r"\. _-"
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 
 
-def generated_identifier(name: str) -> str:
+def generated_identifier(name: str, prefix: str) -> str:
     """A name as openapi-python-client 0.29.1 turns it into a module (``PythonIdentifier``):
-    snake_case over its words, a ``_`` suffix for a keyword or builtin, a prefix if not an
-    identifier. ``tests/client/test_operations.py`` imports every row's module."""
+    snake_case over its words, a ``_`` suffix for a keyword or builtin, ``prefix`` in front
+    if it is still no identifier (``tag`` for tags, ``field_`` for operations).
+    ``tests/client/test_generic_calls.py`` compares it with the generator's own."""
     safe = "".join(c for c in name if c.isidentifier() or c.isdecimal() or c in _DELIMITERS)
+    leading_underscore = safe.startswith("_")
     if any(c.isupper() for c in safe):
         safe = " ".join(re.split("([A-Z]?[a-z]+)", safe))
     value = "_".join(re.findall(rf"[^{re.escape(_DELIMITERS)}]+", safe)).lower()
     if keyword.iskeyword(value) or value in _RESERVED:
         value += "_"
-    return value if value.isidentifier() else f"tag_{value}"
+    return value if value.isidentifier() and not leading_underscore else prefix + value
 
 
 _RESERVED = (set(dir(builtins)) | {"self", "true", "false", "datetime"}) - {"id"}
@@ -155,8 +157,8 @@ class OperationTable:
                 query_params=tuple(name for where, name in schemas if where == "query"),
                 parameter_schemas=schemas,
                 request_schema=request,
-                module=f"{GENERATED_API}.{generated_identifier(str(tags[0]))}."
-                f"{generated_identifier(operation_id)}",
+                module=f"{GENERATED_API}.{generated_identifier(str(tags[0]), 'tag')}."
+                f"{generated_identifier(operation_id, 'field_')}",
             )
         return cls(spec, rows)
 
