@@ -1,12 +1,16 @@
 """The sans-IO core: every decision of the SDK, written once for the sync and async clients.
 
-An operation (create, get, wait, generate, download) is a generator that *yields effects*
-(:class:`Send` an HTTP request, :class:`Sleep`, :class:`Notify` the progress callback,
-:class:`Fetch` a file to disk) and receives their outcomes; a thin driver in ``_client.py``
-(httpx.Client, time.sleep) or ``_async_client.py`` (httpx.AsyncClient, asyncio.sleep) performs
-them. Request building, spec validation, response parsing, the retry rules, the poll schedule,
-failure detection and download naming therefore exist once, and the tests can drive them with
-any transport and a recording sleep.
+An operation (create, get, wait, generate, download, a generic call) is a generator that
+*yields effects* (:class:`Send` an HTTP request, :class:`Sleep`, :class:`Notify` a callback,
+:class:`Fetch` a file into a part file, and the disk effects :class:`MakeDirectory`,
+:class:`Commit`, :class:`Discard`) and receives their outcomes; a thin driver in
+``_client.py`` (httpx.Client, time.sleep) or ``_async_client.py`` (httpx.AsyncClient,
+asyncio.sleep) performs them, and throws an effect's failure (a callback's exception, Ctrl-C
+or a cancellation during a sleep, a disk error) back into the op with ``op.throw``, so the op
+can add what it knows. The core does no I/O at all. Request building (from the operation
+table, ``_operations``), spec validation, response parsing, the retry rule
+(:func:`decide_retry`, the same for requests and downloads), the poll schedule, failure
+detection and download naming therefore exist once, and the tests drive them by hand.
 
 Why not httpx-retries (or tenacity): retries here are not a transport concern.
 - httpx-retries retries inside the transport, before the body is read: a connection dropped
@@ -19,11 +23,11 @@ Why not httpx-retries (or tenacity): retries here are not a transport concern.
 - its transport wrapper makes httpx ignore ``verify``, ``limits`` and the proxy environment
   unless the inner transport is rebuilt with them, and its default backoff is zero;
 - the sleep must be injectable and the same rule must drive sync and async.
-So the loop in :func:`api_op` is ours: exponential backoff with jitter
+So the rule is ours (:func:`decide_retry`): exponential backoff with jitter
 (``min(0.5 * 2**n, 8) * (1 - 0.25 * random())``), ``Retry-After``/``retry-after-ms`` honoured
 (seconds or HTTP date) up to ``max_retry_after`` (beyond it the error is raised at once rather
 than sleeping that long), on connection errors, timeouts, 408, 429, 5xx and their Tencent-coded
-equivalents; never on other 4xx (409 included).
+equivalents; never on other 4xx (409 included); a POST only when it carries a session_id.
 """
 
 from __future__ import annotations

@@ -81,20 +81,28 @@ class OperationRow:
     """The JSON request body's schema (resolved), or None."""
     module: str
     """The generated module (``chainhub_aigc_client.api.tasks.get_task``)."""
+    segments: tuple[str, ...]
+    """The path template split at its parameters: literal, name, literal, ... literal."""
 
     def retry_safe(self, body: Any) -> bool:
         return retry_safe(self.method, body)
 
     def generated_module(self) -> ModuleType:
-        return importlib.import_module(self.module)
+        return _import(self.module)
 
     def request_model(self) -> type[Any] | None:
         """The generated model class of the request body (what the generated client sends)."""
-        body = self.generated_module()._get_kwargs.__annotations__.get("body")
-        return body if isinstance(body, type) else None
+        return _request_model(self.module)
 
     def fill(self, path_params: Mapping[str, Any]) -> str:
         """The path with its parameters filled in (percent-encoded, ``/`` included)."""
+        if len(path_params) == len(self.path_params) and all(
+            name in path_params for name in self.path_params
+        ):
+            parts = list(self.segments)
+            for index, name in enumerate(self.path_params):
+                parts[2 * index + 1] = quote(str(path_params[name]), safe="")
+            return "".join(parts)
         missing = [name for name in self.path_params if name not in path_params]
         unknown = [name for name in path_params if name not in self.path_params]
         problems = [(name, f"missing (path parameter of {self.operation_id})") for name in missing]
@@ -106,9 +114,18 @@ class OperationRow:
             )
             for name in unknown
         ]
-        if problems:
-            raise RequestValidationError(problems)
-        return _TEMPLATE.sub(lambda m: quote(str(path_params[m.group(1)]), safe=""), self.path)
+        raise RequestValidationError(problems)
+
+
+@functools.cache
+def _import(module: str) -> ModuleType:
+    return importlib.import_module(module)
+
+
+@functools.cache
+def _request_model(module: str) -> type[Any] | None:
+    body = _import(module)._get_kwargs.__annotations__.get("body")
+    return body if isinstance(body, type) else None
 
 
 class OperationTable:
@@ -154,6 +171,7 @@ class OperationTable:
                 method=method.upper(),
                 path=path,
                 path_params=tuple(_TEMPLATE.findall(path)),
+                segments=tuple(_TEMPLATE.split(path)),
                 query_params=tuple(name for where, name in schemas if where == "query"),
                 parameter_schemas=schemas,
                 request_schema=request,

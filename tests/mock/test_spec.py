@@ -180,3 +180,24 @@ async def test_an_operation_without_behaviour_or_content_answers_its_documented_
         assert unauthorized.status_code == 401  # the pipeline still runs before the answer
     finally:
         await client.http.aclose()
+
+
+def test_the_mock_and_the_sdk_share_one_spec_reader() -> None:
+    import chainhub_aigc._spec as sdk_spec
+    import chainhub_aigc.mock.spec as mock_spec
+    from chainhub_aigc._validation import spec_validator
+
+    assert mock_spec.load_spec is sdk_spec.load_spec and mock_spec.resolve is sdk_spec.resolve
+    assert spec_validator().resolve({"$ref": "#/components/schemas/ImageTaskRequest"}) == (
+        sdk_spec.packaged_spec()["components"]["schemas"]["ImageTaskRequest"]
+    )
+    with pytest.raises(SpecError, match="circular"):
+        sdk_spec.resolve({"a": {"$ref": "#/a"}}, {"$ref": "#/a"})
+
+
+def test_the_mock_task_record_has_a_deprecated_old_name() -> None:
+    import chainhub_aigc.mock as mock
+
+    with pytest.warns(DeprecationWarning, match="MockTask"):
+        old = mock.Task
+    assert old is mock.MockTask
