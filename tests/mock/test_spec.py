@@ -188,8 +188,9 @@ def test_the_mock_and_the_sdk_share_one_spec_reader() -> None:
     from chainhub_aigc._validation import spec_validator
 
     assert mock_spec.load_spec is sdk_spec.load_spec and mock_spec.resolve is sdk_spec.resolve
-    assert spec_validator().resolve({"$ref": "#/components/schemas/ImageTaskRequest"}) == (
-        sdk_spec.packaged_spec()["components"]["schemas"]["ImageTaskRequest"]
+    assert (
+        spec_validator().resolve({"$ref": "#/components/schemas/ImageTaskRequest"})
+        == (sdk_spec.packaged_spec()["components"]["schemas"]["ImageTaskRequest"])
     )
     with pytest.raises(SpecError, match="circular"):
         sdk_spec.resolve({"a": {"$ref": "#/a"}}, {"$ref": "#/a"})
