@@ -8,8 +8,12 @@
         result = client.images.generate(model_name="GEM", model_version="3.0", prompt="a fox")
         paths = result.download("out/")
 
-``AsyncClient`` has the same surface with ``await``. Errors are in :mod:`chainhub_aigc.errors`;
-the generated low-level client is the ``chainhub_aigc_client`` package.
+Any operation of the spec, one the SDK has no method for included, is one call away, with the
+same retries, typed errors, timeout and redaction: ``client.get(path, params=...)``,
+``client.post(path, json=...)``, ``client.request(operation_id, path_params=...)`` (parsed
+JSON). ``AsyncClient`` has the same surface with ``await``. Errors are in
+:mod:`chainhub_aigc.errors`; the generated low-level client is the ``chainhub_aigc_client``
+package.
 """
 
 from ._async_client import AsyncClient

@@ -3,49 +3,34 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import inspect
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
-from chainhub_aigc_client import AuthenticatedClient
 
 from . import _core
-from ._config import (
-    DEFAULT_LIMITS,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_MAX_RETRY_AFTER,
-    NOT_GIVEN,
-    NotGiven,
-    build_options,
-    evolve_options,
-)
+from ._base_client import BaseClient
+from ._config import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, NOT_GIVEN, NotGiven
 from ._core import Exchange, Fetch, Notify, Op, Send, Sleep
-from ._download import fetch_async
+from ._download import fetch_async, perform_file_effect
 from ._resources import AsyncImages, AsyncTasks, AsyncVideos
-from .errors import ChainhubError, ConfigurationError
-from .types import OnBytes, OnFile, PollSchedule, Task
+from .errors import ChainhubError
+from .types import AsyncTaskResult, OnBytes, OnFile, PollSchedule, Task
 
 T = TypeVar("T")
 
 
-class _AsyncPool:
-    __slots__ = ("closed", "http", "owned")
-
-    def __init__(self, http: httpx.AsyncClient, owned: bool) -> None:
-        self.http = http
-        self.owned = owned
-        self.closed = False
-
-
-class AsyncClient:
+class AsyncClient(BaseClient[httpx.AsyncClient]):
     """The chainhub AIGC API, asynchronously: the surface of :class:`~chainhub_aigc.Client`
     with ``await``. ``sleep`` takes an async function (default asyncio.sleep);
     ``http_client`` an ``httpx.AsyncClient``; ``transport`` an ``httpx.AsyncBaseTransport``.
     """
+
+    _http_class = httpx.AsyncClient
+    _other_http_class = "Client takes an httpx.Client"
 
     images: AsyncImages
     videos: AsyncVideos
@@ -68,104 +53,65 @@ class AsyncClient:
         wallclock: Callable[[], float] | None = None,
         jitter: Callable[[], float] | None = None,
     ) -> None:
-        self._options = build_options(
+        self._sleep: Callable[[float], Awaitable[object]] = sleep or asyncio.sleep
+        super().__init__(
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            http_client=http_client,
+            transport=transport,
             max_retry_after=max_retry_after,
             poll_interval=poll_interval,
             clock=clock,
             wallclock=wallclock,
             jitter=jitter,
         )
-        if http_client is not None and transport is not None:
-            raise ConfigurationError("pass http_client= or transport=, not both")
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise ConfigurationError(
-                "http_client must be an httpx.AsyncClient (Client takes an httpx.Client)"
-            )
-        owned = http_client is None
-        if http_client is None:
-            http_client = httpx.AsyncClient(
-                transport=transport, limits=DEFAULT_LIMITS, timeout=self._options.timeout
-            )
-        self._pool = _AsyncPool(http_client, owned)
-        self._sleep: Callable[[float], Awaitable[object]] = sleep or asyncio.sleep
-        self._bind()
 
-    def _bind(self) -> None:
-        self.images = AsyncImages(self)
-        self.videos = AsyncVideos(self)
-        self.tasks = AsyncTasks(self)
+    # -- generic calls -------------------------------------------------------------------------
 
-    # -- configuration -------------------------------------------------------------------------
+    async def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """See :meth:`Client.get`."""
+        result: dict[str, Any] = await self._execute(
+            lambda: self._generic_op("GET", path, params=params), None
+        )
+        return result
 
-    @property
-    def base_url(self) -> str:
-        return self._options.base_url
+    async def post(
+        self, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """See :meth:`Client.post`."""
+        result: dict[str, Any] = await self._execute(
+            lambda: self._generic_op("POST", path, params=params, body=json), None
+        )
+        return result
 
-    @property
-    def timeout(self) -> httpx.Timeout:
-        return self._options.timeout
-
-    @property
-    def max_retries(self) -> int:
-        return self._options.max_retries
-
-    def with_options(
+    async def request(
         self,
+        operation_id: str,
         *,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        max_retry_after: float | NotGiven = NOT_GIVEN,
-        poll_interval: float | PollSchedule | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
-    ) -> Self:
-        """A copy with other settings that shares this client's connection pool."""
-        clone = copy.copy(self)
-        clone._options = evolve_options(
-            self._options,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_retry_after=max_retry_after,
-            poll_interval=poll_interval,
-            default_headers=default_headers,
+        path_params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> dict[str, Any]:
+        """See :meth:`Client.request`."""
+        result: dict[str, Any] = await self._execute(
+            lambda: self._operation_op(
+                operation_id, path_params=path_params, params=params, body=json
+            ),
+            None,
         )
-        clone._bind()
-        return clone
-
-    def generated_client(self) -> AuthenticatedClient:
-        """See :meth:`Client.generated_client` (use its ``get_async_httpx_client``)."""
-        headers = self._options.auth_headers()
-        token = headers.pop("Authorization").removeprefix("Bearer ")
-        headers.pop("Accept", None)
-        return AuthenticatedClient(
-            base_url=self._options.base_url,
-            token=token,
-            timeout=self._options.timeout,
-            headers=headers,
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(base_url={self._options.base_url!r}, "
-            f"timeout={self._options.timeout!r}, max_retries={self._options.max_retries})"
-        )
+        return result
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def close(self) -> None:
         """Close the connection pool (not an ``http_client`` you passed in)."""
-        if not self._pool.closed:
-            self._pool.closed = True
-            if self._pool.owned:
-                await self._pool.http.aclose()
-
-    @property
-    def is_closed(self) -> bool:
-        return self._pool.closed
+        if not self._http.closed:
+            self._http.closed = True
+            if self._http.owned:
+                await self._http.http.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -180,26 +126,44 @@ class AsyncClient:
 
     # -- the driver ----------------------------------------------------------------------------
 
+    def _execute(
+        self, build: Callable[[], Op[Any]], then: Callable[[Any], Any] | None
+    ) -> Coroutine[Any, Any, Any]:
+        async def run() -> Any:  # the op is built on await: bad input raises there, as usual
+            result = await self._run(build())
+            return then(result) if then is not None else result
+
+        return run()
+
+    def _task_result(self, task: Task) -> AsyncTaskResult:
+        return AsyncTaskResult(task, self._download)
+
     async def _run(self, op: Op[T]) -> T:
-        if self._pool.closed:
+        """See :meth:`Client._run`; a cancellation is thrown into the op the same way."""
+        if self._http.closed:
             op.close()
             raise ChainhubError("the client is closed")
         try:
             reply: Any = None
+            failure: BaseException | None = None
             while True:
                 try:
-                    effect = op.send(reply)
+                    effect = op.send(reply) if failure is None else op.throw(failure)
                 except StopIteration as stop:
                     result: T = stop.value
                     return result
-                reply = await self._perform(effect)
+                failure = None
+                try:
+                    reply = await self._perform(effect)
+                except BaseException as exc:
+                    reply, failure = None, exc
         finally:
             op.close()
 
     async def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
             try:
-                response = await self._pool.http.request(
+                response = await self._http.http.request(
                     effect.method,
                     effect.url,
                     headers=effect.headers,
@@ -218,8 +182,9 @@ class AsyncClient:
                 await outcome
             return None
         if isinstance(effect, Fetch):
-            return await fetch_async(self._pool.http, effect)
-        raise TypeError(f"unknown effect {effect!r}")  # pragma: no cover
+            return await fetch_async(self._http.http, effect)
+        perform_file_effect(effect)
+        return None
 
     async def _download(
         self, task: Task, directory: Path, on_bytes: OnBytes | None, on_file: OnFile | None

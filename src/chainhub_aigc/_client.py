@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -10,39 +9,20 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
-from chainhub_aigc_client import AuthenticatedClient
 
 from . import _core
-from ._config import (
-    DEFAULT_LIMITS,
-    DEFAULT_MAX_RETRIES,
-    DEFAULT_MAX_RETRY_AFTER,
-    NOT_GIVEN,
-    NotGiven,
-    build_options,
-    evolve_options,
-)
+from ._base_client import BaseClient
+from ._config import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, NOT_GIVEN, NotGiven
 from ._core import Exchange, Fetch, Notify, Op, Send, Sleep
-from ._download import fetch_sync
+from ._download import fetch_sync, perform_file_effect
 from ._resources import Images, Tasks, Videos
-from .errors import ChainhubError, ConfigurationError
-from .types import OnBytes, OnFile, PollSchedule, Task
+from .errors import ChainhubError
+from .types import CreatedTask, OnBytes, OnFile, PollSchedule, Task, TaskResult
 
 T = TypeVar("T")
 
 
-class _Pool:
-    """The httpx client shared by a Client and its ``with_options`` copies."""
-
-    __slots__ = ("closed", "http", "owned")
-
-    def __init__(self, http: httpx.Client, owned: bool) -> None:
-        self.http = http
-        self.owned = owned
-        self.closed = False
-
-
-class Client:
+class Client(BaseClient[httpx.Client]):
     """The chainhub AIGC API, synchronously.
 
     ``api_key`` defaults to ``$CHAINHUB_API_KEY`` (a missing key raises MissingAPIKeyError on
@@ -55,9 +35,12 @@ class Client:
     deadlines), ``wallclock`` (for Retry-After dates), ``jitter`` (a random() in [0, 1)).
     """
 
-    images: Images
-    videos: Videos
-    tasks: Tasks
+    _http_class = httpx.Client
+    _other_http_class = "AsyncClient takes an httpx.AsyncClient"
+
+    images: Images[CreatedTask, TaskResult]
+    videos: Videos[CreatedTask, TaskResult]
+    tasks: Tasks[Task, TaskResult, TaskResult]
 
     def __init__(
         self,
@@ -76,106 +59,69 @@ class Client:
         wallclock: Callable[[], float] | None = None,
         jitter: Callable[[], float] | None = None,
     ) -> None:
-        self._options = build_options(
+        self._sleep: Callable[[float], object] = sleep or time.sleep
+        super().__init__(
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            http_client=http_client,
+            transport=transport,
             max_retry_after=max_retry_after,
             poll_interval=poll_interval,
             clock=clock,
             wallclock=wallclock,
             jitter=jitter,
         )
-        if http_client is not None and transport is not None:
-            raise ConfigurationError("pass http_client= or transport=, not both")
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise ConfigurationError(
-                "http_client must be an httpx.Client (AsyncClient takes an httpx.AsyncClient)"
-            )
-        owned = http_client is None
-        if http_client is None:
-            http_client = httpx.Client(
-                transport=transport, limits=DEFAULT_LIMITS, timeout=self._options.timeout
-            )
-        self._pool = _Pool(http_client, owned)
-        self._sleep: Callable[[float], object] = sleep or time.sleep
-        self._bind()
 
-    def _bind(self) -> None:
-        self.images = Images(self)
-        self.videos = Videos(self)
-        self.tasks = Tasks(self)
+    # -- generic calls -------------------------------------------------------------------------
 
-    # -- configuration -------------------------------------------------------------------------
+    def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """``GET path`` (relative to the base URL): any operation, including one the SDK has
+        no method for, with the SDK's retries, errors, timeout and redaction. Returns the
+        parsed JSON object. A path the spec documents is checked against it first."""
+        result: dict[str, Any] = self._execute(
+            lambda: self._generic_op("GET", path, params=params), None
+        )
+        return result
 
-    @property
-    def base_url(self) -> str:
-        return self._options.base_url
+    def post(
+        self, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """``POST path`` with ``json`` as the body (sent as given: retried only when it
+        carries a non-empty ``session_id``); see :meth:`get`."""
+        result: dict[str, Any] = self._execute(
+            lambda: self._generic_op("POST", path, params=params, body=json), None
+        )
+        return result
 
-    @property
-    def timeout(self) -> httpx.Timeout:
-        return self._options.timeout
-
-    @property
-    def max_retries(self) -> int:
-        return self._options.max_retries
-
-    def with_options(
+    def request(
         self,
+        operation_id: str,
         *,
-        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        max_retry_after: float | NotGiven = NOT_GIVEN,
-        poll_interval: float | PollSchedule | NotGiven = NOT_GIVEN,
-        default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
-    ) -> Self:
-        """A copy with other settings that shares this client's connection pool (closing
-        either closes the pool)."""
-        clone = copy.copy(self)
-        clone._options = evolve_options(
-            self._options,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_retry_after=max_retry_after,
-            poll_interval=poll_interval,
-            default_headers=default_headers,
+        path_params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> dict[str, Any]:
+        """Any operation of the spec by its operationId, its path parameters filled in
+        (``client.request("getTask", path_params={"task_id": ...})``); see :meth:`get`."""
+        result: dict[str, Any] = self._execute(
+            lambda: self._operation_op(
+                operation_id, path_params=path_params, params=params, body=json
+            ),
+            None,
         )
-        clone._bind()
-        return clone
-
-    def generated_client(self) -> AuthenticatedClient:
-        """A generated ``AuthenticatedClient`` with this client's base URL, key, timeout and
-        headers (its own connection pool: close it when done). Raises MissingAPIKeyError."""
-        headers = self._options.auth_headers()
-        token = headers.pop("Authorization").removeprefix("Bearer ")
-        headers.pop("Accept", None)
-        return AuthenticatedClient(
-            base_url=self._options.base_url,
-            token=token,
-            timeout=self._options.timeout,
-            headers=headers,
-        )
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(base_url={self._options.base_url!r}, "
-            f"timeout={self._options.timeout!r}, max_retries={self._options.max_retries})"
-        )
+        return result
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     def close(self) -> None:
         """Close the connection pool (not an ``http_client`` you passed in: you own it)."""
-        if not self._pool.closed:
-            self._pool.closed = True
-            if self._pool.owned:
-                self._pool.http.close()
-
-    @property
-    def is_closed(self) -> bool:
-        return self._pool.closed
+        if not self._http.closed:
+            self._http.closed = True
+            if self._http.owned:
+                self._http.http.close()
 
     def __enter__(self) -> Self:
         return self
@@ -190,26 +136,41 @@ class Client:
 
     # -- the driver ----------------------------------------------------------------------------
 
+    def _execute(self, build: Callable[[], Op[Any]], then: Callable[[Any], Any] | None) -> Any:
+        result = self._run(build())
+        return then(result) if then is not None else result
+
+    def _task_result(self, task: Task) -> TaskResult:
+        return TaskResult(task, self._download)
+
     def _run(self, op: Op[T]) -> T:
-        if self._pool.closed:
+        """Perform the op's effects until it returns. An effect that fails (the progress
+        callback's exception, Ctrl-C in a sleep, a disk error) is thrown back into the op, so
+        that the op can add what it knows or turn it into its own error."""
+        if self._http.closed:
             op.close()
             raise ChainhubError("the client is closed")
         try:
             reply: Any = None
+            failure: BaseException | None = None
             while True:
                 try:
-                    effect = op.send(reply)
+                    effect = op.send(reply) if failure is None else op.throw(failure)
                 except StopIteration as stop:
                     result: T = stop.value
                     return result
-                reply = self._perform(effect)
+                failure = None
+                try:
+                    reply = self._perform(effect)
+                except BaseException as exc:
+                    reply, failure = None, exc
         finally:
             op.close()
 
     def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
             try:
-                response = self._pool.http.request(
+                response = self._http.http.request(
                     effect.method,
                     effect.url,
                     headers=effect.headers,
@@ -226,8 +187,9 @@ class Client:
             effect.callback(*effect.args)
             return None
         if isinstance(effect, Fetch):
-            return fetch_sync(self._pool.http, effect)
-        raise TypeError(f"unknown effect {effect!r}")  # pragma: no cover
+            return fetch_sync(self._http.http, effect)
+        perform_file_effect(effect)
+        return None
 
     def _download(
         self, task: Task, directory: Path, on_bytes: OnBytes | None, on_file: OnFile | None

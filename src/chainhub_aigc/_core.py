@@ -1,12 +1,16 @@
 """The sans-IO core: every decision of the SDK, written once for the sync and async clients.
 
-An operation (create, get, wait, generate, download) is a generator that *yields effects*
-(:class:`Send` an HTTP request, :class:`Sleep`, :class:`Notify` the progress callback,
-:class:`Fetch` a file to disk) and receives their outcomes; a thin driver in ``_client.py``
-(httpx.Client, time.sleep) or ``_async_client.py`` (httpx.AsyncClient, asyncio.sleep) performs
-them. Request building, spec validation, response parsing, the retry rules, the poll schedule,
-failure detection and download naming therefore exist once, and the tests can drive them with
-any transport and a recording sleep.
+An operation (create, get, wait, generate, download, a generic call) is a generator that
+*yields effects* (:class:`Send` an HTTP request, :class:`Sleep`, :class:`Notify` a callback,
+:class:`Fetch` a file into a part file, and the disk effects :class:`MakeDirectory`,
+:class:`Commit`, :class:`Discard`) and receives their outcomes; a thin driver in
+``_client.py`` (httpx.Client, time.sleep) or ``_async_client.py`` (httpx.AsyncClient,
+asyncio.sleep) performs them, and throws an effect's failure (a callback's exception, Ctrl-C
+or a cancellation during a sleep, a disk error) back into the op with ``op.throw``, so the op
+can add what it knows. The core does no I/O at all. Request building (from the operation
+table, ``_operations``), spec validation, response parsing, the retry rule
+(:func:`decide_retry`, the same for requests and downloads), the poll schedule, failure
+detection and download naming therefore exist once, and the tests drive them by hand.
 
 Why not httpx-retries (or tenacity): retries here are not a transport concern.
 - httpx-retries retries inside the transport, before the body is read: a connection dropped
@@ -19,21 +23,19 @@ Why not httpx-retries (or tenacity): retries here are not a transport concern.
 - its transport wrapper makes httpx ignore ``verify``, ``limits`` and the proxy environment
   unless the inner transport is rebuilt with them, and its default backoff is zero;
 - the sleep must be injectable and the same rule must drive sync and async.
-So the loop in :func:`api_op` is ours: exponential backoff with jitter
+So the rule is ours (:func:`decide_retry`): exponential backoff with jitter
 (``min(0.5 * 2**n, 8) * (1 - 0.25 * random())``), ``Retry-After``/``retry-after-ms`` honoured
 (seconds or HTTP date) up to ``max_retry_after`` (beyond it the error is raised at once rather
 than sleeping that long), on connection errors, timeouts, 408, 429, 5xx and their Tencent-coded
-equivalents; never on other 4xx (409 included).
+equivalents; never on other 4xx (409 included); a POST only when it carries a session_id.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import math
 import mimetypes
-import os
 import re
 import uuid
 from collections.abc import Callable, Generator, Mapping
@@ -41,19 +43,13 @@ from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, TypeVar
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 import httpx
-from chainhub_aigc_client.api.images import create_image_task
-from chainhub_aigc_client.api.tasks import get_task
-from chainhub_aigc_client.api.videos import create_video_task
-from chainhub_aigc_client.models import (
-    ImageTaskRequest,
-    VideoTaskRequest,
-)
 
 from ._config import Options
+from ._operations import DEDUPE_KEY, OperationRow, OperationTable, retry_safe
 from ._validation import validate_parameter, validate_request
 from .errors import (
     APIConnectionError,
@@ -129,6 +125,29 @@ class Notify:
 
 
 @dataclass(frozen=True, slots=True)
+class MakeDirectory:
+    """Create ``directory`` (and its parents) if missing."""
+
+    directory: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """Move a complete part file to ``target`` atomically and sync the directory; the driver
+    deletes the part file if that fails."""
+
+    part: Path
+    target: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Discard:
+    """Delete a part file that will not be used (a transfer of the wrong size)."""
+
+    part: Path
+
+
+@dataclass(frozen=True, slots=True)
 class Fetch:
     """Stream ``url`` into a new ``.part`` file in ``directory``; the reply is a
     :class:`Fetched`. The driver deletes the part file itself on any failure."""
@@ -154,23 +173,30 @@ class Fetched:
     error: Exception | None = None
 
 
-Effect = Send | Sleep | Notify | Fetch
+Effect = Send | Sleep | Notify | Fetch | MakeDirectory | Commit | Discard
 Op = Generator[Effect, Any, T]
 
 # -- requests --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Call:
+class ApiRequest:
     """One API request, ready to send (and re-send)."""
 
     operation: str
+    """The operationId, or ``METHOD /path`` for a path the spec does not document."""
     method: str
     path: str
+    """The path and query string (appended to the base URL)."""
     content: bytes | None
     retry_safe: bool
-    """GETs always; a create only when it carries a non-empty session_id."""
+    """GETs always; a POST only when it carries a non-empty session_id."""
     session_id: str | None = None
+    subject: str | None = None
+    """The value of the last path parameter: the resource a query is about (for messages)."""
+    enveloped: bool = True
+    """The answer must be a Tencent ``{"Response": {...}}`` (typed methods); a generic call
+    accepts any JSON object."""
 
 
 def new_session_id() -> str:
@@ -199,20 +225,30 @@ def _plain(value: Any, path: str) -> Any:
     return value
 
 
-_CREATE: dict[str, tuple[str, type[ImageTaskRequest] | type[VideoTaskRequest], Any]] = {
-    "image": ("createImageTask", ImageTaskRequest, create_image_task),
-    "video": ("createVideoTask", VideoTaskRequest, create_video_task),
-}
+def _json_bytes(body: Any, field: str) -> bytes:
+    try:
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise RequestValidationError([(field, f"not JSON ({exc})")]) from exc
+    return text.encode()
 
 
-def create_call(
-    kind: Literal["image", "video"],
+def _session(body: Any) -> str | None:
+    key = body.get(DEDUPE_KEY) if isinstance(body, Mapping) else None
+    return key if isinstance(key, str) and key else None
+
+
+def create_request(
+    row: OperationRow,
     fields: Mapping[str, Any],
-    request: ImageTaskRequest | VideoTaskRequest | None,
+    request: Any,
     extra_body: Mapping[str, Any] | None,
-) -> Call:
-    """Validate a create against the spec and build its request; nothing is sent yet."""
-    operation, model_cls, module = _CREATE[kind]
+) -> ApiRequest:
+    """Validate a create against the spec and build its request; nothing is sent yet. Every
+    create carries a session_id (the caller's, or a new one), so that it is retry-safe."""
+    model_cls = row.request_model()
+    if model_cls is None:  # pragma: no cover - a typed create always has a request model
+        raise RequestValidationError([("request", f"{row.operation_id} takes no body")])
     if request is not None:
         if fields:
             raise RequestValidationError(
@@ -225,11 +261,11 @@ def create_call(
         data = _plain(request, "")
     else:
         data = _plain(dict(fields), "")
-    if "session_id" not in data:
-        data["session_id"] = new_session_id()
-    validate_request(operation, data)
+    if DEDUPE_KEY not in data:
+        data[DEDUPE_KEY] = new_session_id()
+    validate_request(row.operation_id, data)
     try:  # through the generated model: the body is what the generated client would send
-        kwargs = module._get_kwargs(body=model_cls.from_dict(data))
+        kwargs = row.generated_module()._get_kwargs(body=model_cls.from_dict(data))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RequestValidationError(
             [("request", f"rejected by the generated model ({exc})")]
@@ -237,34 +273,108 @@ def create_call(
     body = kwargs["json"]
     if extra_body:
         body.update(_plain(dict(extra_body), ""))
-    try:
-        content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError) as exc:  # only extra_body can hold such values
-        raise RequestValidationError([("extra_body", f"not JSON ({exc})")]) from exc
-    session_id = body.get("session_id")
-    session = session_id if isinstance(session_id, str) and session_id else None
-    return Call(
-        operation=operation,
-        method=str(kwargs["method"]).upper(),
+    session = _session(body)
+    return ApiRequest(
+        operation=row.operation_id,
+        method=row.method,
         path=kwargs["url"],
-        content=content.encode(),
-        retry_safe=session is not None,
+        content=_json_bytes(body, "extra_body"),  # only extra_body can hold non-JSON values
+        retry_safe=row.retry_safe(body),
         session_id=session,
     )
 
 
-def get_call(task_id: str) -> Call:
-    validate_parameter("getTask", "task_id", task_id)
-    kwargs = get_task._get_kwargs(task_id=task_id)
-    return Call("getTask", str(kwargs["method"]).upper(), kwargs["url"], None, retry_safe=True)
+def path_request(row: OperationRow, path_params: Mapping[str, Any]) -> ApiRequest:
+    """A bodyless operation with its path parameters checked against the spec."""
+    for name, value in path_params.items():
+        if name in row.path_params:
+            validate_parameter(row.operation_id, name, value)
+    subject = path_params.get(row.path_params[-1]) if row.path_params else None
+    return ApiRequest(
+        row.operation_id,
+        row.method,
+        row.fill(path_params),
+        None,
+        retry_safe=row.retry_safe(None),
+        subject=subject if isinstance(subject, str) else None,
+    )
+
+
+def generic_request(
+    method: str,
+    path: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    body: Any = None,
+    table: OperationTable,
+) -> ApiRequest:
+    """A request to any path of the API (``client.get``/``client.post``).
+
+    ``path`` is relative to the base URL: an absolute URL is refused, so the API key never
+    leaves for another host. When the path is a spec operation, its path and query parameters
+    and its body are checked against the spec first (a body may carry fields the spec does not
+    know yet); otherwise they are sent as given. The body is never changed: no session_id is
+    added, so a POST without one is not retried.
+    """
+    if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):
+        raise RequestValidationError(
+            [
+                (
+                    "path",
+                    f"not a path starting with a single / (got {path!r}): the base URL is "
+                    "the client's",
+                )
+            ]
+        )
+    if "?" in path or "#" in path:
+        raise RequestValidationError([("path", "has a query or fragment: pass params= instead")])
+    query: Mapping[str, Any] = {}
+    if params is not None:
+        if not isinstance(params, Mapping):
+            raise RequestValidationError(
+                [("params", f"not a mapping (got {type(params).__name__})")]
+            )
+        query = _plain(dict(params), "params")
+    data = _plain(body, "json") if body is not None else None
+    match = table.match(method, path)
+    if match is not None:
+        row, path_params = match
+        problems: list[tuple[str, str]] = []
+        for name, value in path_params.items():
+            problems += table.errors(row, "path", name, unquote(value))
+        for name, value in query.items():
+            problems += table.errors(row, "query", name, value)
+        if data is not None:
+            problems += table.errors(row, "body", "", data)
+        if problems:
+            raise RequestValidationError(problems)
+        operation = row.operation_id
+    else:
+        operation = f"{method} {path}"
+    target = path
+    if query:
+        try:
+            target += "?" + str(httpx.QueryParams(query))
+        except TypeError as exc:
+            raise RequestValidationError([("params", str(exc))]) from exc
+    return ApiRequest(
+        operation=operation,
+        method=method,
+        path=target,
+        content=_json_bytes(data, "json") if data is not None else None,
+        retry_safe=retry_safe(method, data),
+        session_id=_session(data),
+        enveloped=False,
+    )
 
 
 # -- responses -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Reply:
-    """A success: the parsed body and its ``Response`` object."""
+class ApiReply:
+    """A success: the parsed body and its ``Response`` object (``{}`` when a generic call's
+    answer has none)."""
 
     response: httpx.Response
     body: dict[str, Any]
@@ -382,11 +492,14 @@ def read_reply(
     *,
     redact: Callable[[str], str] = lambda text: text,
     session_id: str | None = None,
-) -> Reply:
-    """Turn any HTTP response into a :class:`Reply` or raise a :class:`ChainhubError`.
+    envelope_required: bool = True,
+) -> ApiReply:
+    """Turn any HTTP response into an :class:`ApiReply` or raise a :class:`ChainhubError`.
 
     Never raises anything else, whatever the status (100..599, 520 included) and the body
-    (not JSON, not an object, no ``Response``, wrong types, null everywhere).
+    (not JSON, not an object, no ``Response``, wrong types, null everywhere). Without
+    ``envelope_required`` (generic calls) any JSON object is a success, and an empty body
+    is ``{}``.
     """
     status = response.status_code
     body, is_json = _decode(response.content)
@@ -437,19 +550,24 @@ def read_reply(
         raise APIResponseValidationError(
             redact(f"malformed Response.Error in a {status} answer: {_snippet(error)}"), **common
         )
+    if not envelope_required and not response.content:
+        return ApiReply(response, {}, {}, request_id)
     if not is_json:
         raise APIResponseValidationError(
             redact(f"the {status} answer is not JSON: {_snippet(body, 120)}"), **common
         )
+    if not envelope_required and isinstance(body, dict):
+        return ApiReply(response, body, envelope or {}, request_id)
     if envelope is None:
+        what = "has no Response object" if envelope_required else "is not a JSON object"
         raise APIResponseValidationError(
-            redact(f"the {status} answer has no Response object: {_snippet(body, 120)}"), **common
+            redact(f"the {status} answer {what}: {_snippet(body, 120)}"), **common
         )
     assert isinstance(body, dict)
-    return Reply(response, body, envelope, request_id)
+    return ApiReply(response, body, envelope, request_id)
 
 
-def build_created(reply: Reply, session_id: str | None) -> CreatedTask:
+def build_created(reply: ApiReply, session_id: str | None) -> CreatedTask:
     task_id = reply.envelope.get("TaskId")
     if not isinstance(task_id, str) or not task_id:
         raise APIResponseValidationError(
@@ -496,7 +614,7 @@ def _inner_task(envelope: dict[str, Any], task_type: str | None) -> dict[str, An
     return None
 
 
-def build_task(reply: Reply, task_id: str) -> Task:
+def build_task(reply: ApiReply, task_id: str) -> Task:
     """The typed view of a query answer, read from the JSON with every value type-checked (the
     generated models cast without checking: a string Progress would pass through them);
     unknown keys and values are ignored, nothing raises. ``Task.raw`` gives the generated
@@ -600,12 +718,59 @@ def is_transient(error: ChainhubError) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class _Failure:
+class Failure:
+    """One failed attempt (of a request or a download), as the retry rule sees it."""
+
     error: ChainhubError
-    retryable: bool
+    transient: bool
+    """Another attempt could succeed (connection trouble, timeouts, 408, 429, 5xx)."""
     retry_after: float | None = None
+    """What the server asked for (``Retry-After``/``retry-after-ms``), in seconds."""
     maybe_processed: bool = False
     """The server may have carried the request out (a create may have created its task)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryIn:
+    """Retry after ``seconds``; ``why`` is ``backoff`` or ``Retry-After``."""
+
+    seconds: float
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class GiveUp:
+    """Raise the failure's error; ``why`` is for the log (None: nothing worth saying)."""
+
+    why: str | None = None
+
+
+def decide_retry(
+    retry: int, failure: Failure, options: Options, *, safe: bool = True
+) -> RetryIn | GiveUp:
+    """The retry rule of every loop (requests and downloads), with no I/O.
+
+    ``retry`` counts the retries already made (0 after the first attempt); ``safe`` says
+    whether sending again can do no harm (a create without session_id cannot). A
+    ``Retry-After`` beyond ``options.max_retry_after`` gives up at once rather than sleeping
+    that long or retrying sooner than the server asked.
+    """
+    if not failure.transient:
+        return GiveUp()
+    if not safe:
+        return GiveUp(
+            "not retrying: the POST has no session_id, a retry could create a second task"
+        )
+    if retry >= options.max_retries:
+        return GiveUp(f"giving up after {retry + 1} attempts" if options.max_retries else None)
+    if failure.retry_after is not None:
+        if failure.retry_after > options.max_retry_after:
+            return GiveUp(
+                f"Retry-After {failure.retry_after:.1f} s exceeds the cap of "
+                f"{options.max_retry_after:.1f} s, not retrying"
+            )
+        return RetryIn(failure.retry_after, "Retry-After")
+    return RetryIn(backoff_delay(options, retry), "backoff")
 
 
 # Failures where the request surely never reached the server.
@@ -618,31 +783,37 @@ _NOT_SENT = (
 )
 
 
-def _interpret(exchange: Exchange, call: Call, options: Options) -> Reply | _Failure:
+def interpret(exchange: Exchange, request: ApiRequest, options: Options) -> ApiReply | Failure:
+    """An exchange as a success or a :class:`Failure` (no retry decided yet)."""
     if exchange.error is not None:
-        error, retryable = connection_error(exchange.error)
+        error, transient = connection_error(exchange.error)
         error.__cause__ = exchange.error
-        return _Failure(error, retryable, None, not isinstance(exchange.error, _NOT_SENT))
+        return Failure(error, transient, None, not isinstance(exchange.error, _NOT_SENT))
     assert exchange.response is not None
     try:
-        return read_reply(exchange.response, redact=options.redact, session_id=call.session_id)
+        return read_reply(
+            exchange.response,
+            redact=options.redact,
+            session_id=request.session_id,
+            envelope_required=request.enveloped,
+        )
     except ChainhubError as error:
         retry_after = parse_retry_after(exchange.response.headers, options.wallclock())
         maybe = isinstance(error, InternalServerError) or error.status_code == 408
-        return _Failure(error, is_transient(error), retry_after, maybe)
+        return Failure(error, is_transient(error), retry_after, maybe)
 
 
-def _annotate(error: E, call: Call, maybe_processed: bool) -> E:
+def _annotate(error: E, request: ApiRequest, maybe_processed: bool) -> E:
     """Tie a create's final error to its session_id: the caller's way to find a task that an
     ambiguous attempt may have created."""
-    if call.session_id:
-        error.session_id = call.session_id
+    if request.session_id:
+        error.session_id = request.session_id
         if maybe_processed and not isinstance(error, TaskMayExistError):
             error.add_note(
                 f"an attempt may have reached the server and created the task: its session_id "
-                f"is {call.session_id!r} (echoed as SessionId on the task)"
+                f"is {request.session_id!r} (echoed as SessionId on the task)"
             )
-    elif maybe_processed and call.method == "POST":
+    elif maybe_processed and request.method == "POST":
         error.add_note("the create may have reached the server (it had no session_id)")
     return error
 
@@ -658,23 +829,23 @@ def _short(path: str) -> str:
     return path if len(path) <= 120 else path[:117] + "..."
 
 
-def api_op(options: Options, call: Call) -> Op[Reply]:
-    """Send ``call``, retrying under the rules of the module docstring."""
+def api_op(options: Options, request: ApiRequest) -> Op[ApiReply]:
+    """Send ``request``, retrying under the rules of the module docstring."""
     headers = options.auth_headers()
-    if call.content is not None:
+    if request.content is not None:
         headers["Content-Type"] = "application/json"
-    url = options.base_url + call.path
-    shown = _short(call.path)
+    url = options.base_url + request.path
+    method, shown = request.method, _short(request.path)
     retry = 0
     maybe_processed = False
     while True:
-        log.debug("%s %s (attempt %d)", call.method, shown, retry + 1)
-        exchange: Exchange = yield Send(call.method, url, headers, call.content, options.timeout)
-        outcome = _interpret(exchange, call, options)
-        if isinstance(outcome, Reply):
+        log.debug("%s %s (attempt %d)", method, shown, retry + 1)
+        exchange: Exchange = yield Send(method, url, headers, request.content, options.timeout)
+        outcome = interpret(exchange, request, options)
+        if isinstance(outcome, ApiReply):
             log.debug(
                 "%s %s -> %d (request_id %s)",
-                call.method,
+                method,
                 shown,
                 outcome.response.status_code,
                 outcome.request_id,
@@ -682,83 +853,66 @@ def api_op(options: Options, call: Call) -> Op[Reply]:
             return outcome
         error = outcome.error
         maybe_processed = maybe_processed or outcome.maybe_processed
-        log.debug(
-            "%s %s -> %s: %s",
-            call.method,
-            shown,
-            error.status_code or "no answer",
-            error,
-        )
+        log.debug("%s %s -> %s: %s", method, shown, error.status_code or "no answer", error)
         if (
             retry > 0
-            and call.session_id
+            and request.session_id
             and isinstance(error, TencentAPIError)
             and error.code == DUPLICATE_SESSION_CODE
         ):
             raise TaskMayExistError(
                 f"the create was retried after an ambiguous failure and the retry was rejected "
                 f"as a duplicate: the task may already exist (created by an earlier attempt). "
-                f"Its session_id is {call.session_id!r} (echoed as SessionId on the task); "
+                f"Its session_id is {request.session_id!r} (echoed as SessionId on the task); "
                 f"look for it before creating another ({error.code}: {error.message})",
-                session_id=call.session_id,
+                session_id=request.session_id,
                 code=error.code,
                 request_id=error.request_id,
                 status_code=error.status_code,
                 body=error.body,
                 response=error.response,
             ) from error
-        if not outcome.retryable:
-            raise _annotate(error, call, maybe_processed)
-        if not call.retry_safe:
-            log.info(
-                "not retrying %s %s: the create has no session_id, a retry could create a "
-                "second task",
-                call.method,
-                shown,
-            )
-            raise _annotate(error, call, maybe_processed)
-        if retry >= options.max_retries:
-            if options.max_retries:
-                log.info("%s %s: giving up after %d attempts", call.method, shown, retry + 1)
-            raise _annotate(error, call, maybe_processed)
-        delay = backoff_delay(options, retry)
-        why = "backoff"
-        if outcome.retry_after is not None:
-            if outcome.retry_after > options.max_retry_after:
-                log.info(
-                    "%s %s: Retry-After %.1f s exceeds the cap of %.1f s, not retrying",
-                    call.method,
-                    shown,
-                    outcome.retry_after,
-                    options.max_retry_after,
-                )
-                raise _annotate(error, call, maybe_processed)
-            delay, why = outcome.retry_after, "Retry-After"
+        decision = decide_retry(retry, outcome, options, safe=request.retry_safe)
+        if isinstance(decision, GiveUp):
+            if decision.why:
+                log.info("%s %s: %s", method, shown, decision.why)
+            raise _annotate(error, request, maybe_processed)
         log.info(
             "retrying %s %s (attempt %d of %d) after %s; sleeping %.2f s (%s)",
-            call.method,
+            method,
             shown,
             retry + 2,
             options.max_retries + 1,
             f"HTTP {error.status_code}" if error.status_code else type(error).__name__,
-            delay,
-            why,
+            decision.seconds,
+            decision.why,
         )
-        yield Sleep(delay)
+        yield Sleep(decision.seconds)
         retry += 1
 
 
 # -- operations ------------------------------------------------------------------------------
 
-
-def create_op(options: Options, call: Call) -> Op[CreatedTask]:
-    reply = yield from api_op(options, call)
-    return build_created(reply, call.session_id)
+Parser = Callable[[ApiReply, ApiRequest], T]
 
 
-def get_op(options: Options, task_id: str) -> Op[Task]:
-    reply = yield from api_op(options, get_call(task_id))
-    return build_task(reply, task_id)
+def call_op(options: Options, request: ApiRequest, parse: Parser[T]) -> Op[T]:
+    """One request (with its retries), its answer read by ``parse``."""
+    reply = yield from api_op(options, request)
+    return parse(reply, request)
+
+
+def parse_json(reply: ApiReply, request: ApiRequest) -> dict[str, Any]:
+    """The answer as parsed JSON (generic calls)."""
+    return reply.body
+
+
+def parse_created(reply: ApiReply, request: ApiRequest) -> CreatedTask:
+    return build_created(reply, request.session_id)
+
+
+def parse_task(reply: ApiReply, request: ApiRequest) -> Task:
+    return build_task(reply, request.subject or "")
 
 
 def check_wait_arguments(timeout: float, on_progress: Callable[[Task], object] | None) -> None:
@@ -773,22 +927,23 @@ def check_wait_arguments(timeout: float, on_progress: Callable[[Task], object] |
 
 def wait_op(
     options: Options,
-    task_id: str,
+    query: ApiRequest,
     *,
     timeout: float,
     on_progress: Callable[[Task], object] | None,
     poll: PollSchedule,
 ) -> Op[Task]:
-    """Poll until the task is done or the deadline passes (never sleeping past it)."""
+    """Poll ``query`` (a task query) until the task is done or the deadline passes (never
+    sleeping past it)."""
     check_wait_arguments(timeout, on_progress)
-    get_call(task_id)  # validate the id before the clock starts
+    task_id = query.subject or ""
     deadline = options.clock() + timeout
     last: Task | None = None
     polls = 0
     failures = 0
     while True:
         try:
-            task = yield from get_op(options, task_id)
+            task = yield from call_op(options, query, parse_task)
             failures = 0
         except ChainhubError as error:
             failures += 1
@@ -814,6 +969,40 @@ def wait_op(
             raise WaitTimeoutError(task_id, timeout, last)
         yield Sleep(min(poll.interval(polls), remaining))
         polls += 1
+
+
+def generate_op(
+    options: Options,
+    create: ApiRequest,
+    query_for: Callable[[str], ApiRequest],
+    *,
+    timeout: float,
+    on_progress: Callable[[Task], object] | None,
+    poll: PollSchedule,
+) -> Op[Task]:
+    """Create, then wait. Whatever ends the wait (an error, the progress callback's
+    exception, Ctrl-C or a cancellation thrown in by the driver) carries the note "the task
+    was created: task_id ...", so the caller can still find the task (and will not pay twice)."""
+    check_wait_arguments(timeout, on_progress)  # a bad value must send nothing
+    created = yield from call_op(options, create, parse_created)
+    log.debug("created task %s (session_id %s)", created.task_id, created.session_id)
+    try:
+        return (
+            yield from wait_op(
+                options,
+                query_for(created.task_id),
+                timeout=timeout,
+                on_progress=on_progress,
+                poll=poll,
+            )
+        )
+    except GeneratorExit:  # the driver closing the op: nothing to tell anyone
+        raise
+    except BaseException as error:
+        error.add_note(f"the task was created: task_id {created.task_id}")
+        if isinstance(error, ChainhubError) and error.session_id is None:
+            error.session_id = created.session_id
+        raise
 
 
 # -- downloads -------------------------------------------------------------------------------
@@ -852,24 +1041,6 @@ def file_extension(file: OutputFile, content_type: str | None) -> str:
     return ".bin"
 
 
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # not possible on every platform; the rename is still atomic
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _discard(part: Path | None) -> None:
-    if part is not None:
-        with contextlib.suppress(OSError):
-            part.unlink(missing_ok=True)
-
-
 def download_op(
     options: Options,
     task: Task,
@@ -878,9 +1049,11 @@ def download_op(
     on_bytes: Callable[[int, int, int | None], object] | None = None,
     on_file: Callable[[int, Path, int], object] | None = None,
 ) -> Op[list[Path]]:
-    """Download every output file of ``task`` into ``directory``; see TaskResult.download."""
+    """Download every output file of ``task`` into ``directory``; see TaskResult.download.
+    The disk is the driver's: this op only yields :class:`MakeDirectory`, :class:`Fetch`,
+    :class:`Commit` and :class:`Discard`, and reads an ``OSError`` thrown back from them."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        yield MakeDirectory(directory)
     except OSError as exc:
         raise DownloadError(f"cannot create {directory}: {exc}", url="") from exc
     headers = options.download_headers()
@@ -900,56 +1073,56 @@ def download_op(
             fetched: Fetched = yield Fetch(
                 file.url, directory, stem, headers, options.timeout, index, file.size, on_bytes
             )
-            problem, retryable, retry_after = _fetch_problem(options, fetched, file, shown)
-            if problem is None:
+            failure = _fetch_failure(options, fetched, file, shown)
+            if failure is None:
                 assert fetched.part is not None
                 target = directory / (stem + file_extension(file, fetched.content_type))
                 try:
-                    os.replace(fetched.part, target)
+                    yield Commit(fetched.part, target)
                 except OSError as exc:
-                    _discard(fetched.part)
                     raise DownloadError(
                         f"cannot move {shown} into place: {exc}", url=shown
                     ) from exc
-                _fsync_dir(directory)
                 log.debug("saved %s (%d bytes) as %s", shown, fetched.size, target)
                 paths.append(target)
                 if on_file is not None:
                     yield Notify(on_file, (index, target, fetched.size))
                 break
-            _discard(fetched.part)
-            if not retryable or retry >= options.max_retries:
-                raise problem
-            delay = backoff_delay(options, retry)
-            if retry_after is not None and retry_after <= options.max_retry_after:
-                delay = retry_after
+            if fetched.part is not None:
+                yield Discard(fetched.part)
+            decision = decide_retry(retry, failure, options)
+            if isinstance(decision, GiveUp):
+                if decision.why:
+                    log.info("download of %s: %s", shown, decision.why)
+                raise failure.error
             log.info(
-                "retrying download of %s (attempt %d of %d) after: %s; sleeping %.2f s",
+                "retrying download of %s (attempt %d of %d) after: %s; sleeping %.2f s (%s)",
                 shown,
                 retry + 2,
                 options.max_retries + 1,
-                problem,
-                delay,
+                failure.error,
+                decision.seconds,
+                decision.why,
             )
-            yield Sleep(delay)
+            yield Sleep(decision.seconds)
             retry += 1
     return paths
 
 
-def _fetch_problem(
+def _fetch_failure(
     options: Options, fetched: Fetched, file: OutputFile, shown: str
-) -> tuple[DownloadError | None, bool, float | None]:
-    """(the error, whether a retry may help, Retry-After) of a transfer; no error if good."""
+) -> Failure | None:
+    """What went wrong with a transfer (a :class:`Failure` of a DownloadError), or None."""
     if fetched.error is not None:
         cause = fetched.error
         if isinstance(cause, OSError):  # the disk, not the network: retrying won't help
             problem = DownloadError(f"cannot write {shown}: {cause}", url=shown)
-            retryable = False
+            transient = False
         else:
-            error, retryable = connection_error(cause)
+            error, transient = connection_error(cause)
             problem = DownloadError(f"download of {shown} failed: {error}", url=shown)
         problem.__cause__ = cause
-        return problem, retryable, None
+        return Failure(problem, transient)
     if fetched.status_code != 200 or fetched.part is None:
         status = fetched.status_code or 0
         retry_after = None
@@ -960,12 +1133,12 @@ def _fetch_problem(
         problem = DownloadError(
             f"download of {shown} failed: HTTP {status}", url=shown, status_code=status
         )
-        return problem, status in (408, 429) or 500 <= status <= 599, retry_after
+        return Failure(problem, status in (408, 429) or 500 <= status <= 599, retry_after)
     if file.size is not None and fetched.size != file.size:
         problem = DownloadError(
             f"download of {shown} is {fetched.size} bytes, MetaData.Size says {file.size}",
             url=shown,
             status_code=fetched.status_code,
         )
-        return problem, True, None  # usually a truncated transfer
-    return None, False, None
+        return Failure(problem, True)  # usually a truncated transfer
+    return None

@@ -1,7 +1,8 @@
-"""The I/O half of downloads: a part file written chunk by chunk, and the two streaming loops.
+"""The I/O half of downloads: the disk (directory, part file, rename, fsync, unlink) and the
+two streaming loops.
 
-The decisions (names, size check, retries, the final rename) are in ``_core.download_op``;
-here is only what differs between sync and async: how the bytes arrive. A part file lives in
+The decisions (names, size check, retries, which file goes where) are in
+``_core.download_op``, which yields effects; here they are carried out. A part file lives in
 the target directory (so the final ``os.replace`` is atomic), is fsynced before it is renamed,
 and is deleted on any failure, so a download leaves either the whole file or nothing.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from ._core import DOWNLOAD_CHUNK, Fetch, Fetched
+from ._core import DOWNLOAD_CHUNK, Commit, Discard, Fetch, Fetched, MakeDirectory
 
 
 class PartFile:
@@ -45,6 +46,42 @@ class PartFile:
             self._file.close()
         with contextlib.suppress(OSError):
             self.path.unlink(missing_ok=True)
+
+
+FileEffect = MakeDirectory | Commit | Discard
+
+
+def perform_file_effect(effect: FileEffect) -> None:
+    """Carry out a disk effect (the same for both drivers: local and short); an OSError
+    propagates, for the driver to throw back into the operation."""
+    if isinstance(effect, MakeDirectory):
+        effect.directory.mkdir(parents=True, exist_ok=True)
+    elif isinstance(effect, Commit):
+        try:
+            os.replace(effect.part, effect.target)
+        except OSError:
+            _unlink(effect.part)
+            raise
+        _fsync_dir(effect.target.parent)
+    else:
+        _unlink(effect.part)
+
+
+def _unlink(part: Path) -> None:
+    with contextlib.suppress(OSError):
+        part.unlink(missing_ok=True)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # not possible on every platform; the rename is still atomic
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _request(http: httpx.Client | httpx.AsyncClient, effect: Fetch) -> httpx.Request:

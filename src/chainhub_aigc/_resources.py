@@ -1,36 +1,40 @@
-"""``client.images``, ``client.videos``, ``client.tasks`` (sync) and their async twins.
+"""``client.images``, ``client.videos``, ``client.tasks``: one class per kind, for both clients.
 
-Each method builds an operation of ``_core`` and hands it to its client's driver; the request
-is validated against the spec when the method is called, before anything is sent.
+A resource builds an operation of ``_core`` from a row of the operation table and hands it to
+its client's driver (``_execute``), which runs it now (``Client``) or on ``await``
+(``AsyncClient``): the type parameters say which (``Images[CreatedTask, TaskResult]`` for the
+sync client, coroutines of them for the async one). The request is validated against the spec
+when the op is built, before anything is sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, Unpack
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeAlias, TypeVar, Unpack, cast
 
 from chainhub_aigc_client.models import ImageTaskRequest, VideoTaskRequest
 
 from . import _core
 from ._config import Options
-from .errors import ChainhubError, RequestValidationError, TaskFailedError
+from ._operations import operation_table
+from .errors import RequestValidationError, TaskFailedError
 from .types import (
     AsyncTaskResult,
     CreatedTask,
     ImageTaskParams,
-    OnBytes,
-    OnFile,
     PollSchedule,
     Task,
-    TaskResult,
     VideoTaskParams,
 )
 
-if TYPE_CHECKING:
-    from ._core import Op
-
 T = TypeVar("T")
+CreatedT = TypeVar("CreatedT")  # what create returns: CreatedTask, or a coroutine of one
+TaskT = TypeVar("TaskT")  # what tasks.get returns: Task, or a coroutine of one
+WaitedT = TypeVar(
+    "WaitedT"
+)  # what wait/generate return: TaskResult, or a coroutine of AsyncTaskResult
+ResultT = TypeVar("ResultT")  # what tasks.result returns (no I/O): TaskResult or AsyncTaskResult
 
 DEFAULT_WAIT_TIMEOUT = 600.0
 
@@ -40,24 +44,28 @@ first poll always counts). Its exceptions end the wait. The async client also aw
 awaitable it returns."""
 
 
-class _SyncDriver(Protocol):
+@dataclass(frozen=True, slots=True)
+class TypedOperation(Generic[T]):
+    """A typed method's row: the operation it calls and the parser of its answer."""
+
+    operation_id: str
+    parse: _core.Parser[T]
+
+
+# The typed methods, one row each (everything else about an operation comes from the spec).
+CREATE_IMAGE_TASK = TypedOperation("createImageTask", _core.parse_created)
+CREATE_VIDEO_TASK = TypedOperation("createVideoTask", _core.parse_created)
+GET_TASK = TypedOperation("getTask", _core.parse_task)
+
+
+class _Driver(Protocol):
     _options: Options
 
-    def _run(self, op: Op[T]) -> T: ...
+    def _execute(
+        self, build: Callable[[], _core.Op[Any]], then: Callable[[Any], Any] | None
+    ) -> Any: ...
 
-    def _download(
-        self, task: Task, directory: Path, on_bytes: OnBytes | None, on_file: OnFile | None
-    ) -> list[Path]: ...
-
-
-class _AsyncDriver(Protocol):
-    _options: Options
-
-    async def _run(self, op: Op[T]) -> T: ...
-
-    async def _download(
-        self, task: Task, directory: Path, on_bytes: OnBytes | None, on_file: OnFile | None
-    ) -> list[Path]: ...
+    def _task_result(self, task: Task) -> Any: ...
 
 
 def _task_id(task: str | CreatedTask | Task) -> str:
@@ -68,12 +76,25 @@ def _task_id(task: str | CreatedTask | Task) -> str:
     return task
 
 
-def _finished(task: Task) -> Task:
+def _task_query(task_id: str | CreatedTask | Task) -> _core.ApiRequest:
+    """The query of one task (validated against the spec's path parameter)."""
+    row = operation_table()[GET_TASK.operation_id]
+    return _core.path_request(row, dict(zip(row.path_params, [_task_id(task_id)], strict=True)))
+
+
+def _task_argument(task: Task) -> Task:
+    """``task`` if it is a :class:`Task` (a RequestValidationError naming ``task`` if not)."""
     if not isinstance(task, Task):
         raise RequestValidationError([("task", f"not a Task (got {type(task).__name__})")])
+    return task
+
+
+def _successful(task: Task) -> Task:
+    """``task`` if it finished well: TaskFailedError if it failed, and a
+    RequestValidationError if it has not finished (its files do not exist yet)."""
     if task.is_failed:
         raise TaskFailedError(task)
-    if not task.is_done:  # its files do not exist yet: nothing to download
+    if not task.is_done:
         raise RequestValidationError(
             [("task", f"{task.task_id} is not finished (status {task.status}): wait for it first")]
         )
@@ -96,37 +117,58 @@ def _poll(options: Options, poll_interval: float | PollSchedule | None) -> PollS
     return PollSchedule.coerce(poll_interval)
 
 
-def _generate_op(
-    options: Options,
-    call: _core.Call,
-    *,
-    timeout: float,
-    on_progress: ProgressCallback | None,
-    poll_interval: float | PollSchedule | None,
-) -> Op[Task]:
-    # The wait's arguments are checked before the create: a bad value must send nothing.
-    poll = _poll(options, poll_interval)
-    _core.check_wait_arguments(timeout, on_progress)
-    created = yield from _core.create_op(options, call)
-    _core.log.debug("created task %s (session_id %s)", created.task_id, created.session_id)
-    try:
-        return (
-            yield from _core.wait_op(
-                options, created.task_id, timeout=timeout, on_progress=on_progress, poll=poll
-            )
-        )
-    except ChainhubError as error:
-        error.add_note(f"the task was created: task_id {created.task_id}")
-        if error.session_id is None:
-            error.session_id = created.session_id
-        raise
+class _Creates(Generic[CreatedT, WaitedT]):
+    """The logic of a kind of task creation (images, videos): create, and create + wait."""
 
+    _operation: ClassVar[TypedOperation[CreatedTask]]
 
-class Images:
-    """Image generation tasks (``POST /tencent-vod/v1/aigc-image``)."""
-
-    def __init__(self, client: _SyncDriver) -> None:
+    def __init__(self, client: _Driver) -> None:
         self._client = client
+
+    def _create(
+        self, params: Mapping[str, Any], request: Any, extra_body: Mapping[str, Any] | None
+    ) -> CreatedT:
+        operation = self._operation
+        options = self._client._options
+
+        def build() -> _core.Op[CreatedTask]:
+            row = operation_table()[operation.operation_id]
+            api_request = _core.create_request(row, params, request, extra_body)
+            return _core.call_op(options, api_request, operation.parse)
+
+        return cast(CreatedT, self._client._execute(build, None))
+
+    def _generate(
+        self,
+        params: Mapping[str, Any],
+        request: Any,
+        extra_body: Mapping[str, Any] | None,
+        timeout: float,
+        on_progress: ProgressCallback | None,
+        poll_interval: float | PollSchedule | None,
+    ) -> WaitedT:
+        operation = self._operation
+        options = self._client._options
+
+        def build() -> _core.Op[Task]:
+            row = operation_table()[operation.operation_id]
+            api_request = _core.create_request(row, params, request, extra_body)
+            return _core.generate_op(
+                options,
+                api_request,
+                _task_query,
+                timeout=timeout,
+                on_progress=on_progress,
+                poll=_poll(options, poll_interval),
+            )
+
+        return cast(WaitedT, self._client._execute(build, self._client._task_result))
+
+
+class Images(_Creates[CreatedT, WaitedT]):
+    """Image generation tasks."""
+
+    _operation = CREATE_IMAGE_TASK
 
     def create(
         self,
@@ -134,14 +176,13 @@ class Images:
         request: ImageTaskRequest | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageTaskParams],
-    ) -> CreatedTask:
+    ) -> CreatedT:
         """Create an image task; returns its ``task_id``. Fields are named as in the spec;
         ``request=`` takes a whole generated model instead. A ``session_id`` is generated
         when none is given, so that retries can never create a second task.
         ``extra_body`` is merged into the JSON unchecked (fields the spec does not know yet).
         """
-        call = _core.create_call("image", params, request, extra_body)
-        return self._client._run(_core.create_op(self._client._options, call))
+        return self._create(params, request, extra_body)
 
     def generate(
         self,
@@ -152,25 +193,17 @@ class Images:
         on_progress: ProgressCallback | None = None,
         poll_interval: float | PollSchedule | None = None,
         **params: Unpack[ImageTaskParams],
-    ) -> TaskResult:
-        """``create`` then ``tasks.wait``: returns the finished task and ``download(dir)``."""
-        call = _core.create_call("image", params, request, extra_body)
-        op = _generate_op(
-            self._client._options,
-            call,
-            timeout=timeout,
-            on_progress=on_progress,
-            poll_interval=poll_interval,
-        )
-        task = self._client._run(op)
-        return TaskResult(task, self._client._download)
+    ) -> WaitedT:
+        """``create`` then ``tasks.wait``: returns the finished task and ``download(dir)``.
+        If the wait ends otherwise (an error, Ctrl-C, a cancellation), the exception carries
+        the note "the task was created: task_id ..."."""
+        return self._generate(params, request, extra_body, timeout, on_progress, poll_interval)
 
 
-class Videos:
-    """Video generation tasks (``POST /tencent-vod/v1/aigc-video``)."""
+class Videos(_Creates[CreatedT, WaitedT]):
+    """Video generation tasks."""
 
-    def __init__(self, client: _SyncDriver) -> None:
-        self._client = client
+    _operation = CREATE_VIDEO_TASK
 
     def create(
         self,
@@ -178,10 +211,9 @@ class Videos:
         request: VideoTaskRequest | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoTaskParams],
-    ) -> CreatedTask:
+    ) -> CreatedT:
         """Create a video task; see :meth:`Images.create`."""
-        call = _core.create_call("video", params, request, extra_body)
-        return self._client._run(_core.create_op(self._client._options, call))
+        return self._create(params, request, extra_body)
 
     def generate(
         self,
@@ -192,29 +224,25 @@ class Videos:
         on_progress: ProgressCallback | None = None,
         poll_interval: float | PollSchedule | None = None,
         **params: Unpack[VideoTaskParams],
-    ) -> TaskResult:
+    ) -> WaitedT:
         """``create`` then ``tasks.wait``; see :meth:`Images.generate`."""
-        call = _core.create_call("video", params, request, extra_body)
-        op = _generate_op(
-            self._client._options,
-            call,
-            timeout=timeout,
-            on_progress=on_progress,
-            poll_interval=poll_interval,
-        )
-        task = self._client._run(op)
-        return TaskResult(task, self._client._download)
+        return self._generate(params, request, extra_body, timeout, on_progress, poll_interval)
 
 
-class Tasks:
-    """Task status and results (``GET /tencent-vod/v1/query/{task_id}``)."""
+class Tasks(Generic[TaskT, WaitedT, ResultT]):
+    """Task status and results."""
 
-    def __init__(self, client: _SyncDriver) -> None:
+    def __init__(self, client: _Driver) -> None:
         self._client = client
 
-    def get(self, task_id: str | CreatedTask | Task) -> Task:
+    def get(self, task_id: str | CreatedTask | Task) -> TaskT:
         """One query: the task's status, progress, files and error fields."""
-        return self._client._run(_core.get_op(self._client._options, _task_id(task_id)))
+        options = self._client._options
+
+        def build() -> _core.Op[Task]:
+            return _core.call_op(options, _task_query(task_id), GET_TASK.parse)
+
+        return cast(TaskT, self._client._execute(build, None))
 
     def wait(
         self,
@@ -223,143 +251,41 @@ class Tasks:
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         poll_interval: float | PollSchedule | None = None,
-    ) -> TaskResult:
+    ) -> WaitedT:
         """Poll until the task is done, at most ``timeout`` seconds.
 
         Polls at growing intervals (1, 1.5, 2.25 ... 10 s by default; ``poll_interval`` takes
         a fixed number or a :class:`PollSchedule`), never sleeping past the deadline.
         Raises TaskFailedError (FINISH with ErrCode/ErrCodeExt, or ABORTED) and
         WaitTimeoutError (with ``last_task``). Unknown statuses mean "not done yet".
+        ``on_progress`` may be a coroutine function with the async client.
         """
         options = self._client._options
-        task = self._client._run(
-            _core.wait_op(
+
+        def build() -> _core.Op[Task]:
+            return _core.wait_op(
                 options,
-                _task_id(task_id),
+                _task_query(task_id),
                 timeout=timeout,
                 on_progress=on_progress,
                 poll=_poll(options, poll_interval),
             )
-        )
-        return TaskResult(task, self._client._download)
 
-    def result(self, task: Task) -> TaskResult:
+        return cast(WaitedT, self._client._execute(build, self._client._task_result))
+
+    def result(self, task: Task) -> ResultT:
         """A :class:`TaskResult` for a task you already have (e.g. from ``get``), to download
         its files. Raises TaskFailedError if the task failed."""
-        return TaskResult(_finished(task), self._client._download)
+        return cast(ResultT, self._client._task_result(_successful(_task_argument(task))))
 
 
-class AsyncImages:
-    """The async twin of :class:`Images`."""
-
-    def __init__(self, client: _AsyncDriver) -> None:
-        self._client = client
-
-    async def create(
-        self,
-        *,
-        request: ImageTaskRequest | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        **params: Unpack[ImageTaskParams],
-    ) -> CreatedTask:
-        """See :meth:`Images.create`."""
-        call = _core.create_call("image", params, request, extra_body)
-        return await self._client._run(_core.create_op(self._client._options, call))
-
-    async def generate(
-        self,
-        *,
-        request: ImageTaskRequest | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
-        on_progress: Callable[[Task], object | Awaitable[object]] | None = None,
-        poll_interval: float | PollSchedule | None = None,
-        **params: Unpack[ImageTaskParams],
-    ) -> AsyncTaskResult:
-        """See :meth:`Images.generate`; ``await result.download(dir)``."""
-        call = _core.create_call("image", params, request, extra_body)
-        op = _generate_op(
-            self._client._options,
-            call,
-            timeout=timeout,
-            on_progress=on_progress,
-            poll_interval=poll_interval,
-        )
-        task = await self._client._run(op)
-        return AsyncTaskResult(task, self._client._download)
-
-
-class AsyncVideos:
-    """The async twin of :class:`Videos`."""
-
-    def __init__(self, client: _AsyncDriver) -> None:
-        self._client = client
-
-    async def create(
-        self,
-        *,
-        request: VideoTaskRequest | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        **params: Unpack[VideoTaskParams],
-    ) -> CreatedTask:
-        """See :meth:`Images.create`."""
-        call = _core.create_call("video", params, request, extra_body)
-        return await self._client._run(_core.create_op(self._client._options, call))
-
-    async def generate(
-        self,
-        *,
-        request: VideoTaskRequest | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
-        on_progress: Callable[[Task], object | Awaitable[object]] | None = None,
-        poll_interval: float | PollSchedule | None = None,
-        **params: Unpack[VideoTaskParams],
-    ) -> AsyncTaskResult:
-        """See :meth:`Images.generate`; ``await result.download(dir)``."""
-        call = _core.create_call("video", params, request, extra_body)
-        op = _generate_op(
-            self._client._options,
-            call,
-            timeout=timeout,
-            on_progress=on_progress,
-            poll_interval=poll_interval,
-        )
-        task = await self._client._run(op)
-        return AsyncTaskResult(task, self._client._download)
-
-
-class AsyncTasks:
-    """The async twin of :class:`Tasks`."""
-
-    def __init__(self, client: _AsyncDriver) -> None:
-        self._client = client
-
-    async def get(self, task_id: str | CreatedTask | Task) -> Task:
-        """See :meth:`Tasks.get`."""
-        return await self._client._run(_core.get_op(self._client._options, _task_id(task_id)))
-
-    async def wait(
-        self,
-        task_id: str | CreatedTask | Task,
-        *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
-        on_progress: Callable[[Task], object | Awaitable[object]] | None = None,
-        poll_interval: float | PollSchedule | None = None,
-    ) -> AsyncTaskResult:
-        """See :meth:`Tasks.wait`; ``on_progress`` may be a coroutine function."""
-        options = self._client._options
-        task = await self._client._run(
-            _core.wait_op(
-                options,
-                _task_id(task_id),
-                timeout=timeout,
-                on_progress=on_progress,
-                poll=_poll(options, poll_interval),
-            )
-        )
-        return AsyncTaskResult(task, self._client._download)
-
-    def result(self, task: Task) -> AsyncTaskResult:
-        """See :meth:`Tasks.result`."""
-        return AsyncTaskResult(_finished(task), self._client._download)
+# The async client's resources (the same classes, answering coroutines).
+AsyncImages: TypeAlias = Images[
+    Coroutine[Any, Any, CreatedTask], Coroutine[Any, Any, AsyncTaskResult]
+]
+AsyncVideos: TypeAlias = Videos[
+    Coroutine[Any, Any, CreatedTask], Coroutine[Any, Any, AsyncTaskResult]
+]
+AsyncTasks: TypeAlias = Tasks[
+    Coroutine[Any, Any, Task], Coroutine[Any, Any, AsyncTaskResult], AsyncTaskResult
+]

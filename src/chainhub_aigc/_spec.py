@@ -1,10 +1,11 @@
-"""The packaged OpenAPI document, read at run time (lazily, once).
+"""The one place that reads the OpenAPI document and resolves its ``$ref``s (SDK and mock).
 
 The generated package ships the spec it was generated from as package data:
 ``chainhub_aigc_client/openapi.json`` (read with the standard library) and
-``chainhub_aigc_client/openapi.yaml``. Only a generated package too old to have the JSON falls
-back to the YAML, read with ruamel.yaml when it is installed (YAML 1.2: PyYAML is YAML 1.1 and
-would turn ``16:9`` into the integer 969); ruamel.yaml is not a runtime dependency.
+``chainhub_aigc_client/openapi.yaml``. A YAML file (``--spec x.yaml``, or a generated package
+too old to have the JSON) is read with ruamel.yaml, imported only then (YAML 1.2: PyYAML is
+YAML 1.1 and would turn ``16:9`` into the integer 969); ruamel.yaml is not a runtime dependency
+of the SDK, and nothing here imports the mock.
 """
 
 from __future__ import annotations
@@ -12,45 +13,121 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from .errors import ConfigurationError
 
 SPEC_PACKAGE = "chainhub_aigc_client"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 # The spec's servers[0]; a constant so that constructing a client never parses the spec
 # (tests/client/test_config.py checks that it equals the packaged spec's first server).
 DEFAULT_BASE_URL = "https://api.chainhub.tech"
 
+JSON = Any  # a value decoded from JSON
+
+
+class SpecError(ConfigurationError, ValueError):
+    """The document cannot be used: not OpenAPI, a bad reference, an operation without id."""
+
+
+def load_spec(path: Path | str | None = None) -> dict[str, Any]:
+    """The spec as fresh plain JSON data: from ``path``, or from the copy the client package
+    ships. Each call reads it again; the SDK's own copy is :func:`packaged_spec`."""
+    if path is None:
+        files = importlib.resources.files(SPEC_PACKAGE)
+        as_json = files / "openapi.json"
+        if as_json.is_file():
+            return _checked(json.loads(as_json.read_text(encoding="utf-8")))
+        as_yaml = files / "openapi.yaml"
+        if not as_yaml.is_file():
+            raise SpecError(f"the package {SPEC_PACKAGE} has no openapi.json/openapi.yaml")
+        return _checked(_yaml(as_yaml.read_text(encoding="utf-8")))
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    return _checked(json.loads(text) if path.suffix == ".json" else _yaml(text))
+
 
 @functools.cache
-def load_spec() -> Mapping[str, Any]:
-    """The packaged OpenAPI document as plain data."""
-    files = importlib.resources.files(SPEC_PACKAGE)
-    json_file = files / "openapi.json"
-    if json_file.is_file():
-        data = json.loads(json_file.read_text(encoding="utf-8"))
-    else:
-        yaml_file = files / "openapi.yaml"
-        if not yaml_file.is_file():
-            raise ConfigurationError(f"the package {SPEC_PACKAGE} has no openapi.json/openapi.yaml")
-        try:  # an older generated package without openapi.json: needs a YAML 1.2 parser
-            from ruamel.yaml import YAML
-        except ImportError as exc:
-            raise ConfigurationError(
-                f"{SPEC_PACKAGE} ships no openapi.json and ruamel.yaml is not installed to read "
-                "its openapi.yaml: regenerate the package (make generate) or install ruamel.yaml"
-            ) from exc
-        data = YAML(typ="safe", pure=True).load(yaml_file.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ConfigurationError(
-            f"the packaged OpenAPI document of {SPEC_PACKAGE} is not a mapping"
-        )
-    return data
+def packaged_spec() -> Mapping[str, Any]:
+    """The packaged spec, read once (shared: never modify it)."""
+    return load_spec()
+
+
+def _yaml(text: str) -> Any:
+    try:
+        from ruamel.yaml import YAML
+    except ImportError as exc:
+        raise SpecError(
+            "reading a YAML spec needs ruamel.yaml (pip install ruamel.yaml), or regenerate "
+            f"{SPEC_PACKAGE} (make generate) so that it ships openapi.json"
+        ) from exc
+    return YAML(typ="safe", pure=True).load(text)
+
+
+def _checked(data: Any) -> dict[str, Any]:
+    # A JSON round trip: plain dicts/lists/str, and anything YAML-only (dates) becomes a string.
+    plain = json.loads(json.dumps(data, default=str))
+    if not isinstance(plain, dict) or not isinstance(plain.get("paths"), dict):
+        raise SpecError("the document is not an OpenAPI description (no paths)")
+    return plain
 
 
 def spec_server_url() -> str:
     """The first server URL of the packaged spec."""
-    servers = load_spec().get("servers") or []
+    servers = packaged_spec().get("servers") or []
     return str(servers[0]["url"]).rstrip("/")
+
+
+def pointer(spec: Mapping[str, Any], ref: str) -> JSON:
+    """The node a local reference (``#/a/b``) points at."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        raise SpecError(f"only local references are supported, not {ref!r}")
+    node: JSON = spec
+    for raw in ref[2:].split("/"):
+        key = raw.replace("~1", "/").replace("~0", "~")
+        try:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        except (KeyError, IndexError, ValueError, TypeError):
+            raise SpecError(f"unresolvable reference {ref}") from None
+    return node
+
+
+def resolve(spec: Mapping[str, Any], node: JSON) -> JSON:
+    """Follow ``$ref`` (local references only) until a node without one."""
+    seen: set[str] = set()
+    while isinstance(node, Mapping) and "$ref" in node:
+        ref = node["$ref"]
+        if not isinstance(ref, str):
+            raise SpecError(f"$ref must be a string, not {ref!r}")
+        if ref in seen:
+            raise SpecError(f"circular reference {ref}")
+        seen.add(ref)
+        node = pointer(spec, ref)
+    return node
+
+
+def spec_operations(
+    spec: Mapping[str, Any],
+) -> Iterator[tuple[str, str, Mapping[str, Any], list[Mapping[str, Any]]]]:
+    """Every operation as ``(path, method, operation, parameters)``: ``method`` lower case,
+    ``parameters`` resolved and merged (the path item's, overridden by the operation's)."""
+    for path, raw_item in spec["paths"].items():
+        item = resolve(spec, raw_item)
+        if not isinstance(item, Mapping):
+            continue
+        shared = item.get("parameters", []) or []
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, Mapping):
+                continue
+            operation_id = op.get("operationId")
+            if not isinstance(operation_id, str) or not operation_id:
+                raise SpecError(f"{method.upper()} {path} has no operationId")
+            merged: dict[tuple[str, str], Mapping[str, Any]] = {}
+            for raw in [*shared, *(op.get("parameters", []) or [])]:
+                param = resolve(spec, raw)
+                merged[(param["name"], param["in"])] = param  # the operation's own wins
+            yield path, method, op, list(merged.values())

@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._spec import load_spec
+from ._spec import packaged_spec, resolve, spec_operations
 from .errors import RequestValidationError
 
 HANDLED_KEYWORDS = frozenset(
@@ -73,30 +73,19 @@ def _num(value: float) -> str:
 class SpecValidator:
     """Validates plain request data against schemas of an OpenAPI 3.0 document."""
 
-    def __init__(self, spec: Mapping[str, Any]) -> None:
+    def __init__(self, spec: Mapping[str, Any], *, unknown_fields: bool = False) -> None:
         self._spec = spec
+        self._unknown_fields = unknown_fields  # True: undeclared properties pass (generic calls)
         self._schemas: dict[tuple[str, str], Mapping[str, Any]] = {}
 
     def resolve(self, schema: Mapping[str, Any]) -> Mapping[str, Any]:
-        seen = 0
-        while "$ref" in schema:
-            ref = schema["$ref"]
-            if not isinstance(ref, str) or not ref.startswith("#/"):
-                raise ValueError(f"unsupported $ref {ref!r}")
-            node: Any = self._spec
-            for part in ref[2:].split("/"):
-                node = node[part.replace("~1", "/").replace("~0", "~")]
-            schema = node
-            seen += 1
-            if seen > 32:
-                raise ValueError(f"$ref loop at {ref}")
-        return schema
+        resolved: Mapping[str, Any] = resolve(self._spec, schema)
+        return resolved
 
     def operation(self, operation_id: str) -> Mapping[str, Any]:
-        for item in self._spec.get("paths", {}).values():
-            for method, op in item.items():
-                if isinstance(op, Mapping) and op.get("operationId") == operation_id:
-                    return {"method": method, **op}
+        for _, method, op, parameters in spec_operations(self._spec):
+            if op.get("operationId") == operation_id:
+                return {**op, "method": method, "parameters": parameters}
         raise KeyError(f"no operation {operation_id!r} in the spec")
 
     def request_schema(self, operation_id: str) -> Mapping[str, Any]:
@@ -242,7 +231,7 @@ class SpecValidator:
             key_path = prefix + str(key)
             if key in properties:
                 self._check(properties[key], item, key_path, out)
-            elif extra is True:
+            elif extra is True or self._unknown_fields:
                 continue
             elif isinstance(extra, Mapping):
                 self._check(extra, item, key_path, out)
@@ -271,7 +260,7 @@ class SpecValidator:
 
 @functools.cache
 def spec_validator() -> SpecValidator:
-    return SpecValidator(load_spec())
+    return SpecValidator(packaged_spec())
 
 
 def validate_request(operation_id: str, body: Mapping[str, Any]) -> None:

@@ -159,7 +159,7 @@ def test_with_options_is_a_copy_sharing_the_pool() -> None:
     assert isinstance(fast, Client) and fast is not client
     assert fast.max_retries == 0 and client.max_retries == 3
     assert fast.timeout == httpx.Timeout(5.0) and client.timeout == DEFAULT_TIMEOUT
-    assert fast._pool is client._pool  # the same httpx.Client
+    assert fast._http is client._http  # the same httpx.Client
     assert fast.tasks._client is fast and client.tasks._client is client
     fast.tasks.get(TASK_ID)
     client.close()
@@ -170,7 +170,7 @@ async def test_async_with_options_shares_the_pool() -> None:
     api = FakeAPI(fallback=lambda request: task_response("WAITING"))
     client = make_async_client(api)
     fast = client.with_options(max_retries=0)
-    assert fast._pool is client._pool and fast.max_retries == 0 and client.max_retries == 2
+    assert fast._http is client._http and fast.max_retries == 0 and client.max_retries == 2
     await fast.tasks.get(TASK_ID)
     await client.close()
     assert fast.is_closed
@@ -178,7 +178,7 @@ async def test_async_with_options_shares_the_pool() -> None:
 
 def test_close_and_context_manager_close_the_pool() -> None:
     with Client(api_key="k") as client:
-        http = client._pool.http
+        http = client._http.http
         assert not http.is_closed
     assert http.is_closed and client.is_closed
     with pytest.raises(chainhub_aigc.ChainhubError, match="closed"):
@@ -188,7 +188,7 @@ def test_close_and_context_manager_close_the_pool() -> None:
 
 async def test_async_context_manager_closes_the_pool() -> None:
     async with AsyncClient(api_key="k") as client:
-        http = client._pool.http
+        http = client._http.http
     assert http.is_closed and client.is_closed
     with pytest.raises(chainhub_aigc.ChainhubError, match="closed"):
         await client.tasks.get(TASK_ID)

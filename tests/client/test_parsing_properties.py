@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chainhub_aigc import ChainhubError, Task, parse_time
-from chainhub_aigc._core import Reply, build_created, build_task, parse_retry_after, read_reply
+from chainhub_aigc._core import ApiReply, build_created, build_task, parse_retry_after, read_reply
 
 from .conftest import IMAGE_FIELDS, TASK_ID, FakeAPI, make_client
 
@@ -125,7 +125,7 @@ def test_read_reply_only_raises_chainhub_errors(
 @settings(PROFILE, max_examples=200)
 @given(body=envelopes(surprises=False))
 def test_task_view_never_crashes(body: Any) -> None:
-    task = build_task(Reply(httpx.Response(200), body, body["Response"], None), TASK_ID)
+    task = build_task(ApiReply(httpx.Response(200), body, body["Response"], None), TASK_ID)
     assert isinstance(task, Task) and isinstance(task.task_id, str)
     assert task.is_done == (task.status in ("FINISH", "ABORTED"))
     assert not (task.is_success and task.is_failed)

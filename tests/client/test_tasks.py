@@ -11,7 +11,7 @@ import pytest
 from chainhub_aigc_client.models import TaskDetailResponse
 
 from chainhub_aigc import OutputFile, Task, parse_time
-from chainhub_aigc._core import Reply, build_task
+from chainhub_aigc._core import ApiReply, build_task
 from chainhub_aigc._spec import load_spec
 
 from .conftest import (
@@ -28,7 +28,7 @@ from .conftest import (
 
 def view(body: Any, status: int = 200) -> Task:
     response = httpx.Response(status)  # the body goes in directly: it may hold NaN, inf
-    return build_task(Reply(response, body, body["Response"], "rid"), TASK_ID)
+    return build_task(ApiReply(response, body, body["Response"], "rid"), TASK_ID)
 
 
 def test_the_specs_example_answer() -> None:

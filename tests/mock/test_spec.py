@@ -155,7 +155,7 @@ async def test_change_the_spec_and_the_mock_follows(
         await client.http.aclose()
 
 
-async def test_an_operation_the_mock_does_not_know_answers_501(
+async def test_an_operation_without_behaviour_or_content_answers_its_documented_success(
     openapi_spec: dict[str, Any],
 ) -> None:
     from chainhub_aigc.mock import create_app
@@ -167,13 +167,38 @@ async def test_an_operation_the_mock_does_not_know_answers_501(
             "parameters": [
                 {"name": "task_id", "in": "path", "required": True, "schema": {"type": "string"}}
             ],
-            "responses": {"200": {"description": "ok"}},
+            "responses": {"204": {"description": "cancelled"}, "400": {"description": "bad"}},
         }
     }
     client = InProcess(create_app(MockConfig(), spec=spec))
     try:
         response = await client.http.post("/tencent-vod/v1/cancel/x")
-        assert response.status_code == 501
-        assert response.json()["Response"]["Error"]["Code"] == "FailedOperation"
+        assert (response.status_code, response.content) == (204, b"")
+        unauthorized = await client.http.post(
+            "/tencent-vod/v1/cancel/x", headers={"Authorization": "Bearer wrong"}
+        )
+        assert unauthorized.status_code == 401  # the pipeline still runs before the answer
     finally:
         await client.http.aclose()
+
+
+def test_the_mock_and_the_sdk_share_one_spec_reader() -> None:
+    import chainhub_aigc._spec as sdk_spec
+    import chainhub_aigc.mock.spec as mock_spec
+    from chainhub_aigc._validation import spec_validator
+
+    assert mock_spec.load_spec is sdk_spec.load_spec and mock_spec.resolve is sdk_spec.resolve
+    assert (
+        spec_validator().resolve({"$ref": "#/components/schemas/ImageTaskRequest"})
+        == (sdk_spec.packaged_spec()["components"]["schemas"]["ImageTaskRequest"])
+    )
+    with pytest.raises(SpecError, match="circular"):
+        sdk_spec.resolve({"a": {"$ref": "#/a"}}, {"$ref": "#/a"})
+
+
+def test_the_mock_task_record_has_a_deprecated_old_name() -> None:
+    import chainhub_aigc.mock as mock
+
+    with pytest.warns(DeprecationWarning, match="MockTask"):
+        old = mock.Task
+    assert old is mock.MockTask

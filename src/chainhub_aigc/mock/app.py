@@ -60,7 +60,8 @@ from chainhub_aigc.mock.config import (
 )
 from chainhub_aigc.mock.spec import Operation, load_spec, operations, route_path
 from chainhub_aigc.mock.state import MockState, TaskFailure
-from chainhub_aigc.mock.tasks import FILES_PREFIX, ApiError, Behaviour, Call
+from chainhub_aigc.mock.synth import CannedAnswer, canned_answer
+from chainhub_aigc.mock.tasks import FILES_PREFIX, ApiError, Behaviour, ValidRequest
 
 ABORT_EXTENSION = "chainhub.mock.abort"
 JSON_MEDIA_TYPE = "application/json"
@@ -161,7 +162,7 @@ class JSONReply:
         await send({"type": "http.response.body", "body": self.body})
 
 
-Reply = JSONReply | Response
+AnyReply = JSONReply | Response  # what a route answers
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> JSONReply:
@@ -297,6 +298,7 @@ class MockApp:
 
     def _pipeline(self, op: Operation, names: dict[str, str]) -> _Pipeline:
         handler = self.behaviour.handlers.get(op.operation_id)
+        canned = canned_answer(self.spec, op.responses) if handler is None else None
         config = self.config
         state = self.state
         tokens = self.tokens
@@ -306,7 +308,7 @@ class MockApp:
         rate_kinds = tuple(k for k in config.rate_faults if creates or k != TASK_FAIL)
         fault_header = FAULT_HEADER.encode("latin-1")
 
-        async def pipeline(scope: Scope, receive: Receive, headers: dict[bytes, bytes]) -> Reply:
+        async def pipeline(scope: Scope, receive: Receive, headers: dict[bytes, bytes]) -> AnyReply:
             request_id = new_request_id()
             if secured and not _authorized(headers.get(b"authorization"), tokens):
                 return error_response(
@@ -333,13 +335,11 @@ class MockApp:
                 call = await self._read_call(op, scope, receive, headers, names, request_id)
                 if faults is not None:
                     call.failure = faults.failure
-                if handler is None:
-                    raise ApiError(
-                        501,
-                        "FailedOperation",
-                        f"the mock does not implement {op.operation_id}",
-                    )
-                reply: Reply = json_response(200, handler.respond(call))
+                reply: AnyReply
+                if handler is not None:
+                    reply = json_response(200, handler.respond(call))
+                else:  # no behaviour: the spec's documented success
+                    reply = _canned_reply(canned, request_id)
             except ApiError as exc:
                 reply = error_response(exc.status, exc.code, exc.message, request_id, exc.headers)
             except ClientDisconnect:
@@ -350,7 +350,7 @@ class MockApp:
 
         return pipeline
 
-    async def _early_fault(self, faults: _Faults, request_id: str) -> Reply | None:
+    async def _early_fault(self, faults: _Faults, request_id: str) -> AnyReply | None:
         """Latency, then a fault that answers instead of the operation (or None)."""
         if faults.latency > 0:
             await asyncio.sleep(faults.latency)
@@ -383,7 +383,7 @@ class MockApp:
         headers: dict[bytes, bytes],
         names: dict[str, str],
         request_id: str,
-    ) -> Call:
+    ) -> ValidRequest:
         violations: list[tuple[str, str, str]] = []  # (path, kind, message)
         params: dict[str, Any] = {}
         if op.parameters:
@@ -418,7 +418,9 @@ class MockApp:
                 violations.extend(_violations(op.body_validator, body, ""))
         if violations:
             raise ApiError(400, _error_code(violations), _join(violations))
-        return Call(request_id=request_id, scope=scope, params=params, body=body, failure=None)
+        return ValidRequest(
+            request_id=request_id, scope=scope, params=params, body=body, failure=None
+        )
 
     async def _read_body(self, op: Operation, receive: Receive, headers: dict[bytes, bytes]) -> Any:
         """The decoded JSON body, or _MISSING for an empty one; ApiError when unreadable."""
@@ -479,17 +481,17 @@ class MockApp:
 
     # --- mock-only routes ------------------------------------------------------------------
 
-    async def _openapi(self, request: Request) -> Reply:
+    async def _openapi(self, request: Request) -> AnyReply:
         return Response(self.spec_json, 200, media_type=JSON_MEDIA_TYPE)
 
-    async def _admin_tasks(self, request: Request) -> Reply:
+    async def _admin_tasks(self, request: Request) -> AnyReply:
         return json_response(200, self.state.snapshot())
 
-    async def _admin_reset(self, request: Request) -> Reply:
+    async def _admin_reset(self, request: Request) -> AnyReply:
         self.state.reset()
         return json_response(200, {"Reset": True})
 
-    async def _file(self, request: Request) -> Reply:
+    async def _file(self, request: Request) -> AnyReply:
         request_id = new_request_id()
         header = request.headers.get(FAULT_HEADER)
         faults: _Faults | None = None
@@ -531,7 +533,7 @@ class MockApp:
         return Response(reply.body, reply.status, reply.headers, JSON_MEDIA_TYPE)
 
 
-_Pipeline = Callable[[Scope, Receive, dict[bytes, bytes]], Awaitable[Reply]]
+_Pipeline = Callable[[Scope, Receive, dict[bytes, bytes]], Awaitable[AnyReply]]
 
 
 class _PathEndpoint:
@@ -551,7 +553,7 @@ class _PathEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
         call = self.calls.get(method)
-        reply: Reply
+        reply: AnyReply
         if call is None:
             reply = error_response(
                 405,
@@ -563,6 +565,19 @@ class _PathEndpoint:
             headers = {key.lower(): value for key, value in scope["headers"]}
             reply = await call(scope, receive, headers)
         await reply(scope, receive, send)
+
+
+def _canned_reply(canned: CannedAnswer | None, request_id: str) -> AnyReply:
+    """The canned answer of an operation without behaviour, carrying this request's id
+    where the body has a Tencent ``Response.RequestId``."""
+    assert canned is not None
+    if canned.body is None:
+        return Response(b"", canned.status)
+    body = canned.body
+    envelope = body.get("Response") if isinstance(body, dict) else None
+    if isinstance(envelope, dict) and isinstance(envelope.get("RequestId"), str):
+        body = {**body, "Response": {**envelope, "RequestId": request_id}}
+    return json_response(canned.status, body)
 
 
 class _Missing:

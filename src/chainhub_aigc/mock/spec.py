@@ -1,4 +1,4 @@
-"""The spec, read once at start-up and turned into what the mock needs at request time.
+"""The spec (read by ``chainhub_aigc._spec``) turned into what the mock needs at request time.
 
 Everything the mock knows about the API comes from the OpenAPI document: its paths and
 methods (the routes), operationIds (which handler answers), security (which routes need the
@@ -20,20 +20,39 @@ costs one `is_valid` call (about a microsecond) and, only when it fails, one `it
 from __future__ import annotations
 
 import copy
-import importlib.resources
-import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 
-JSON = Any  # a value decoded from JSON
+# Loading and $ref resolution are the SDK's (one reader for both); re-exported for the mock.
+from chainhub_aigc._spec import (
+    JSON,
+    SpecError,
+    load_spec,
+    pointer,
+    resolve,
+    spec_operations,
+)
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-SPEC_PACKAGE = "chainhub_aigc_client"  # the generated package ships the spec as package data
+__all__ = [
+    "JSON",
+    "Operation",
+    "Parameter",
+    "SpecError",
+    "array_items",
+    "compile_schema",
+    "json_schema_root",
+    "load_spec",
+    "object_properties",
+    "operations",
+    "pointer",
+    "resolve",
+    "route_path",
+    "to_json_schema",
+]
 
 # Annotation-only or OpenAPI-only keywords: not part of JSON Schema validation.
 _DROPPED_KEYWORDS = frozenset(
@@ -52,66 +71,6 @@ _INTEGER_FORMATS: dict[str, tuple[int, int]] = {
 }
 _BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 _SCHEMA_REF = "#/components/schemas/"
-
-
-class SpecError(ValueError):
-    """The spec cannot drive the mock (a bad reference, a path Starlette cannot route...)."""
-
-
-def load_spec(path: Path | str | None = None) -> dict[str, Any]:
-    """The spec as plain JSON data: from `path`, or from the copy the client package ships.
-
-    The package ships `openapi.yaml` and, when built by a current `scripts/generate.py`,
-    `openapi.json` too: JSON is read when present (no YAML parser needed), YAML otherwise
-    (through ruamel.yaml, YAML 1.2, so `16:9` stays a string).
-    """
-    if path is None:
-        files = importlib.resources.files(SPEC_PACKAGE)
-        as_json = files / "openapi.json"
-        if as_json.is_file():
-            return _plain(json.loads(as_json.read_text(encoding="utf-8")))
-        text, is_json = (files / "openapi.yaml").read_text(encoding="utf-8"), False
-    else:
-        path = Path(path)
-        text, is_json = path.read_text(encoding="utf-8"), path.suffix == ".json"
-    if is_json:
-        return _plain(json.loads(text))
-    from ruamel.yaml import YAML  # only for a YAML spec: keep it off the JSON path
-
-    return _plain(YAML(typ="safe", pure=True).load(text))
-
-
-def _plain(data: Any) -> dict[str, Any]:
-    # A JSON round trip: plain dicts/lists/str, and anything YAML-only (dates) becomes a string.
-    plain = json.loads(json.dumps(data, default=str))
-    if not isinstance(plain, dict) or not isinstance(plain.get("paths"), dict):
-        raise SpecError("the document is not an OpenAPI description (no paths)")
-    return plain
-
-
-def resolve(spec: dict[str, Any], node: JSON) -> JSON:
-    """Follow `$ref` (local references only) until a node without one."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        ref = node["$ref"]
-        if ref in seen:
-            raise SpecError(f"circular reference {ref}")
-        seen.add(ref)
-        node = pointer(spec, ref)
-    return node
-
-
-def pointer(spec: dict[str, Any], ref: str) -> JSON:
-    if not ref.startswith("#/"):
-        raise SpecError(f"only local references are supported, not {ref!r}")
-    node: JSON = spec
-    for raw in ref[2:].split("/"):
-        key = raw.replace("~1", "/").replace("~0", "~")
-        try:
-            node = node[int(key)] if isinstance(node, list) else node[key]
-        except (KeyError, IndexError, ValueError, TypeError):
-            raise SpecError(f"unresolvable reference {ref}") from None
-    return node
 
 
 # --- OpenAPI 3.0 schema -> JSON Schema 2020-12 --------------------------------------------
@@ -248,35 +207,21 @@ class Operation:
 
 def operations(spec: dict[str, Any]) -> Iterator[Operation]:
     default_security = spec.get("security", [])
-    for path, item in spec["paths"].items():
-        item = resolve(spec, item)
-        if not isinstance(item, dict):
-            continue
-        shared = item.get("parameters", []) or []
-        for method in HTTP_METHODS:
-            op = item.get(method)
-            if not isinstance(op, dict):
-                continue
-            operation_id = op.get("operationId")
-            if not isinstance(operation_id, str) or not operation_id:
-                raise SpecError(f"{method.upper()} {path} has no operationId")
-            yield _operation(spec, path, method, op, shared, default_security)
+    for path, method, op, parameters in spec_operations(spec):
+        yield _operation(spec, path, method, op, parameters, default_security)
 
 
 def _operation(
     spec: dict[str, Any],
     path: str,
     method: str,
-    op: dict[str, Any],
-    shared: list[Any],
+    op: Mapping[str, Any],
+    merged: list[Mapping[str, Any]],
     default_security: list[Any],
 ) -> Operation:
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    for raw in [*shared, *(op.get("parameters", []) or [])]:
-        param = resolve(spec, raw)
-        merged[(param["name"], param["in"])] = param  # the operation's own wins
     parameters = []
-    for (name, location), param in merged.items():
+    for param in merged:
+        name, location = param["name"], param["in"]
         if location not in ("path", "query", "header"):
             continue  # cookies: nothing to check in this API
         schema = param.get("schema", {})

@@ -45,7 +45,7 @@ T = TypeVar("T")
 
 
 class _Field(Generic[T]):
-    """An attribute of a Task view, stored in its record (see Task)."""
+    """An attribute of a MockTask view, stored in its record (see MockTask)."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -53,24 +53,24 @@ class _Field(Generic[T]):
     @overload
     def __get__(self, task: None, owner: type) -> _Field[T]: ...
     @overload
-    def __get__(self, task: Task, owner: type) -> T: ...
-    def __get__(self, task: Task | None, owner: type) -> T | _Field[T]:
+    def __get__(self, task: MockTask, owner: type) -> T: ...
+    def __get__(self, task: MockTask | None, owner: type) -> T | _Field[T]:
         if task is None:
             return self
         value: T = task.record[self.name]
         return value
 
-    def __set__(self, task: Task, value: T) -> None:
+    def __set__(self, task: MockTask, value: T) -> None:
         task.record[self.name] = value
 
 
-class Task:
+class MockTask:
     """One task, as attributes over its record.
 
     The store keeps each task as a plain dict of strings and numbers only: CPython's garbage
     collector does not track such dicts, so 100,000 stored tasks add nothing to its full
     collections (as objects they made a full collection take 70 ms, a p99 spike under load).
-    A Task is a light view: `state.tasks[id].queries += 1` writes through to the record.
+    A MockTask is a light view: `state.tasks[id].queries += 1` writes through to the record.
     """
 
     __slots__ = ("record",)
@@ -114,7 +114,7 @@ class Task:
         created_wall: float,
         created_mono: float,
         failure: TaskFailure | None = None,
-    ) -> Task:
+    ) -> MockTask:
         return cls(
             {
                 "task_id": task_id,
@@ -138,10 +138,10 @@ class Task:
         )
 
     def __repr__(self) -> str:
-        return f"Task({self.record!r})"
+        return f"MockTask({self.record!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Task) and other.record == self.record
+        return isinstance(other, MockTask) and other.record == self.record
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
@@ -179,16 +179,16 @@ class Task:
         }
 
 
-class TaskTable(MutableMapping[str, Task]):
-    """task_id -> Task, over a dict of records (in creation order)."""
+class TaskTable(MutableMapping[str, MockTask]):
+    """task_id -> MockTask, over a dict of records (in creation order)."""
 
     def __init__(self) -> None:
         self.records: dict[str, dict[str, Any]] = {}
 
-    def __getitem__(self, task_id: str) -> Task:
-        return Task(self.records[task_id])
+    def __getitem__(self, task_id: str) -> MockTask:
+        return MockTask(self.records[task_id])
 
-    def __setitem__(self, task_id: str, task: Task) -> None:
+    def __setitem__(self, task_id: str, task: MockTask) -> None:
         self.records[task_id] = task.record
 
     def __delitem__(self, task_id: str) -> None:
@@ -205,7 +205,7 @@ class TaskTable(MutableMapping[str, Task]):
 
     def get(self, task_id: str, default: Any = None) -> Any:
         record = self.records.get(task_id)
-        return Task(record) if record is not None else default
+        return MockTask(record) if record is not None else default
 
     def clear(self) -> None:
         self.records.clear()
@@ -278,7 +278,7 @@ class MockState:
 
     # --- tasks -----------------------------------------------------------------------------
 
-    def add_task(self, task: Task) -> None:
+    def add_task(self, task: MockTask) -> None:
         self.tasks[task.task_id] = task
         record = self._sessions.get(task.session_id) if task.session_id else None
         if record is not None:
@@ -286,13 +286,13 @@ class MockState:
         while len(self.tasks) > self.config.max_tasks:
             del self.tasks[self.tasks.oldest()]
 
-    def find_task(self, task_id: str, now: float) -> Task | None:
-        task: Task | None = self.tasks.get(task_id)
+    def find_task(self, task_id: str, now: float) -> MockTask | None:
+        task: MockTask | None = self.tasks.get(task_id)
         if task is None or now - task.created_mono > self.config.retention_seconds:
             return None
         return task
 
-    def advance(self, task: Task, *, query: bool) -> tuple[str, int]:
+    def advance(self, task: MockTask, *, query: bool) -> tuple[str, int]:
         """The task's (Status, Progress) now; a query counts in deterministic mode.
 
         Without `query` (a file download, the admin view) it is the state the last query saw.

@@ -21,7 +21,7 @@ from starlette.types import Scope
 
 from chainhub_aigc.mock.media import MediaFile
 from chainhub_aigc.mock.spec import JSON, Operation, array_items, object_properties, resolve
-from chainhub_aigc.mock.state import FINISH, MEDIA, PROCESSING, MockState, Task, TaskFailure
+from chainhub_aigc.mock.state import FINISH, MEDIA, PROCESSING, MockState, MockTask, TaskFailure
 
 UNSET_TIME = "0000-00-00T00:00:00Z"
 _encode = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode
@@ -128,7 +128,7 @@ def echo(plan: EchoPlan, value: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(slots=True)
-class Call:
+class ValidRequest:
     """One validated API request, as a handler sees it."""
 
     request_id: str
@@ -160,7 +160,7 @@ QUERY_OPERATION = "getTask"
 
 @dataclass(frozen=True, slots=True)
 class Handler:
-    respond: Callable[[Call], dict[str, Any]]
+    respond: Callable[[ValidRequest], dict[str, Any]]
     creates: bool  # may be given a task-fail fault
 
 
@@ -211,7 +211,9 @@ class Behaviour:
 
     # --- create ----------------------------------------------------------------------------
 
-    def _creator(self, operation_id: str, kind: TaskKind) -> Callable[[Call], dict[str, Any]]:
+    def _creator(
+        self, operation_id: str, kind: TaskKind
+    ) -> Callable[[ValidRequest], dict[str, Any]]:
         input_plan = self._input_plans[operation_id]
         task_plan = self._task_plans[operation_id]
         task_defaults = self._task_defaults[operation_id]
@@ -220,7 +222,7 @@ class Behaviour:
         config_entry = input_plan.get("output_config")
         config_target = config_entry[0] if config_entry is not None else None
 
-        def create(call: Call) -> dict[str, Any]:
+        def create(call: ValidRequest) -> dict[str, Any]:
             body = call.body if isinstance(call.body, dict) else {}
             session_id = body.get("session_id")
             session_id = session_id if isinstance(session_id, str) else ""
@@ -243,7 +245,7 @@ class Behaviour:
                 config_echo = echoed.setdefault(config_target, {})
                 if isinstance(config_echo, dict):
                     config_echo.setdefault("StorageMode", storage_mode)
-            task = Task.new(
+            task = MockTask.new(
                 task_id=task_prefix + os.urandom(16).hex() + "t",
                 task_type=kind.task_type,
                 operation_id=operation_id,
@@ -266,7 +268,7 @@ class Behaviour:
 
     # --- query -----------------------------------------------------------------------------
 
-    def get_task(self, call: Call) -> dict[str, Any]:
+    def get_task(self, call: ValidRequest) -> dict[str, Any]:
         task_id = next(iter(call.params.values()), "")
         task = self.state.find_task(task_id, time.monotonic()) if isinstance(task_id, str) else None
         if task is None:
@@ -279,7 +281,9 @@ class Behaviour:
         status, progress = self.state.advance(task, query=True)
         return self.detail(task, status, progress, call)
 
-    def detail(self, task: Task, status: str, progress: int, call: Call) -> dict[str, Any]:
+    def detail(
+        self, task: MockTask, status: str, progress: int, call: ValidRequest
+    ) -> dict[str, Any]:
         finished = status == FINISH
         failure = task.failure if finished else None
         inner: dict[str, Any] = {
@@ -307,7 +311,7 @@ class Behaviour:
             answer[key] = inner if key == task.task_type else None
         return {"Response": answer}
 
-    def _output(self, task: Task, base_url: str) -> dict[str, Any]:
+    def _output(self, task: MockTask, base_url: str) -> dict[str, Any]:
         media = task.media
         finished = task.finish_wall if task.finish_wall is not None else time.time()
         hex_id = task.task_id.rsplit("-", 1)[-1]
