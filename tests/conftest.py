@@ -114,8 +114,12 @@ class MockProcess:
     output: list[str]  # lines printed after the ready line (stdout and stderr merged)
 
 
+RunMockCli = Callable[..., contextlib.AbstractContextManager[MockProcess]]
+"""The `run_mock_cli` fixture: `with run_mock_cli("--option", ...) as mock:` (`timeout=` too)."""
+
+
 @pytest.fixture
-def run_mock_cli() -> Iterator[Callable[..., contextlib.AbstractContextManager[MockProcess]]]:
+def run_mock_cli() -> Iterator[RunMockCli]:
     started: list[subprocess.Popen[str]] = []
 
     @contextlib.contextmanager

@@ -153,6 +153,7 @@ def test_errors_from_the_mock(mock_server: Any) -> None:
         assert e3.value.code == "InvalidParameterValue.SessionIdTooLong"
 
         created = client.images.create(**IMAGE_FIELDS)
+        assert created.session_id is not None
         with pytest.raises(BadRequestError) as e4:  # the caller's own reuse of a session_id
             client.images.create(**IMAGE_FIELDS, session_id=created.session_id)
         assert not isinstance(e4.value, TaskMayExistError)

@@ -37,11 +37,11 @@ from chainhub_aigc.mock import MockConfig, create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 STATEFUL_EXAMPLES = 25
-HYPOTHESIS = {
-    "deadline": None,
-    "derandomize": True,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
-}
+HYPOTHESIS = settings(
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 app = create_app(MockConfig(tokens=frozenset({"dev-token"}), mode="deterministic", finish_after=2))
 config = SchemathesisConfig.from_path(ROOT / "schemathesis.toml")
@@ -49,8 +49,8 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
 
 
 @schema.parametrize()
-@settings(**HYPOTHESIS)
-def test_api_conforms(case: schemathesis.Case) -> None:
+@HYPOTHESIS
+def test_api_conforms(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate()
 
 
@@ -59,7 +59,7 @@ class APIWorkflow(schema.as_state_machine()):  # type: ignore[misc]
 
     seen: ClassVar[Counter[tuple[str, int]]] = Counter()
 
-    def after_call(self, response: Any, case: schemathesis.Case) -> None:
+    def after_call(self, response: Any, case: schemathesis.Case[Any]) -> None:
         super().after_call(response, case)
         operation_id = case.operation.definition.raw.get("operationId", "?")
         APIWorkflow.seen[(operation_id, response.status_code)] += 1
@@ -68,7 +68,7 @@ class APIWorkflow(schema.as_state_machine()):  # type: ignore[misc]
 def test_stateful_links_create_then_query() -> None:
     APIWorkflow.seen.clear()
     APIWorkflow.run(
-        settings=settings(max_examples=STATEFUL_EXAMPLES, stateful_step_count=12, **HYPOTHESIS)
+        settings=settings(HYPOTHESIS, max_examples=STATEFUL_EXAMPLES, stateful_step_count=12)
     )
     seen = APIWorkflow.seen
     created = seen[("createImageTask", 200)] + seen[("createVideoTask", 200)]

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import RunMockCli
+
 ROOT = Path(__file__).resolve().parents[2]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -23,7 +25,7 @@ def _st() -> list[str]:
     return [str(st)] if st.exists() else [sys.executable, "-m", "schemathesis.cli"]
 
 
-def test_st_run_against_the_mock_process(run_mock_cli) -> None:  # type: ignore[no-untyped-def]
+def test_st_run_against_the_mock_process(run_mock_cli: RunMockCli) -> None:
     with run_mock_cli() as mock:
         result = subprocess.run(
             [

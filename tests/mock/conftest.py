@@ -51,8 +51,13 @@ class InProcess:
         raise AssertionError(f"{task_id} did not finish in {limit} queries")
 
 
+MakeClient = Callable[..., InProcess]
+"""The `make_client` fixture: an InProcess on a fresh app (MockConfig, then InProcess's own
+keyword arguments)."""
+
+
 @pytest.fixture
-async def make_client() -> AsyncIterator[Callable[..., InProcess]]:
+async def make_client() -> AsyncIterator[MakeClient]:
     made: list[InProcess] = []
 
     def make(config: MockConfig | None = None, **kwargs: Any) -> InProcess:
@@ -66,5 +71,5 @@ async def make_client() -> AsyncIterator[Callable[..., InProcess]]:
 
 
 @pytest.fixture
-async def client(make_client: Callable[..., InProcess]) -> InProcess:
+async def client(make_client: MakeClient) -> InProcess:
     return make_client()

@@ -8,19 +8,18 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
 
 from chainhub_aigc.mock.__main__ import add_arguments, config_from_args, main, run_from_args
+from tests.conftest import RunMockCli
 
 AUTH = {"Authorization": "Bearer dev-token"}
 BODY = {"model_name": "GEM", "model_version": "3.0", "prompt": "p"}
 
 
-def test_the_process_serves_and_stops_cleanly_on_ctrl_c(run_mock_cli: Callable[..., Any]) -> None:
+def test_the_process_serves_and_stops_cleanly_on_ctrl_c(run_mock_cli: RunMockCli) -> None:
     with run_mock_cli("--token", "t1", "--token", "t2") as mock:
         assert mock.url.startswith("http://127.0.0.1:")
         assert httpx.get(mock.url + "/openapi.json").status_code == 200
@@ -36,7 +35,7 @@ def test_the_process_serves_and_stops_cleanly_on_ctrl_c(run_mock_cli: Callable[.
     assert "Traceback" not in "".join(mock.output)
 
 
-def test_options_reach_the_mock(run_mock_cli: Callable[..., Any]) -> None:
+def test_options_reach_the_mock(run_mock_cli: RunMockCli) -> None:
     args = (
         "--mode",
         "timed",

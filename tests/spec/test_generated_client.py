@@ -17,6 +17,8 @@ from chainhub_aigc_client.api.tasks import get_task
 from chainhub_aigc_client.api.videos import create_video_task
 from chainhub_aigc_client.models import (
     AigcImageTask,
+    AigcImageTaskInput,
+    AigcTaskOutput,
     CreateTaskResponse,
     FileInfoType,
     ImageTaskRequest,
@@ -124,9 +126,11 @@ def test_query_answer_parses_into_typed_models() -> None:
     task = detail.aigc_image_task
     assert isinstance(task, AigcImageTask)
     assert (task.status, task.progress) == ("FINISH", 100)
+    assert isinstance(task.input_, AigcImageTaskInput)
     assert task.input_.model_version == "2.5"  # a string, not the number 2.5
+    assert isinstance(task.output, AigcTaskOutput) and isinstance(task.output.file_infos, list)
     files = task.output.file_infos
-    assert isinstance(files[0], TaskOutputFile)
+    assert isinstance(files[0], TaskOutputFile) and isinstance(files[0].file_url, str)
     assert files[0].file_url.endswith("aigcImageGenFile.png")
     assert files[0].expire_time == "2026-01-05T12:03:57Z"
 
