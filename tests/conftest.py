@@ -20,13 +20,12 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV_TOKEN = "dev-token"
+from tests.data import ROOT
+
 _URL_LINE = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
 
 

@@ -35,7 +35,7 @@ from chainhub_aigc_client.models import (
 )
 
 from chainhub_aigc.mock import MockConfig, MockServer
-from chainhub_aigc.mock.media import PNG_SIGNATURE
+from tests.data import IMAGE, PNG_SIGNATURE, VIDEO
 
 TOKEN = "contract-token"
 MAX_POLLS = 10
@@ -55,7 +55,7 @@ def client(server: MockServer) -> Iterator[AuthenticatedClient]:
 
 
 def _image(**fields: Any) -> ImageTaskRequest:
-    return ImageTaskRequest(model_name="GEM", model_version="3.0", prompt="a red fox", **fields)
+    return ImageTaskRequest(**IMAGE, **fields)
 
 
 def _poll(client: AuthenticatedClient, task_id: str) -> tuple[TaskDetailResponse, list[str]]:
@@ -92,7 +92,7 @@ def test_image_task_end_to_end(client: AuthenticatedClient, server: MockServer) 
     assert isinstance(task, AigcImageTask)
     assert task.task_id == task_id and task.progress == 100 and task.err_code == 0
     assert task.session_id == "contract-image-1" and task.session_context == '{"user": 1}'
-    assert isinstance(task.input_, AigcImageTaskInput) and task.input_.prompt == "a red fox"
+    assert isinstance(task.input_, AigcImageTaskInput) and task.input_.prompt == IMAGE["prompt"]
     assert isinstance(task.output, AigcTaskOutput)
     files = task.output.file_infos
     assert isinstance(files, list) and len(files) == 1
@@ -110,9 +110,7 @@ def test_image_task_end_to_end(client: AuthenticatedClient, server: MockServer) 
 
 def test_video_task_end_to_end(client: AuthenticatedClient) -> None:
     request = VideoTaskRequest(
-        model_name="Kling",
-        model_version="2.1",
-        prompt="a car on the highway",
+        **VIDEO,
         output_config=VideoOutputConfig(duration=10.0, media_name="car", resolution="1080P"),
     )
     created = create_video_task.sync_detailed(client=client, body=request)
@@ -195,7 +193,7 @@ def test_5xx(client: AuthenticatedClient, fault: str, status: int) -> None:
     code, _ = _error(
         create_video_task.sync_detailed(
             client=failing,
-            body=VideoTaskRequest(model_name="Kling", model_version="2.1", prompt="p"),
+            body=VideoTaskRequest(**VIDEO),
         ),
         status,
     )

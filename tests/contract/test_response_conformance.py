@@ -17,13 +17,7 @@ import httpx
 import pytest
 
 from chainhub_aigc.mock import MockConfig, MockServer
-
-AUTH = {"Authorization": "Bearer dev-token"}
-IMAGE_PATH = "/tencent-vod/v1/aigc-image"
-VIDEO_PATH = "/tencent-vod/v1/aigc-video"
-QUERY_PATH = "/tencent-vod/v1/query/"
-IMAGE = {"model_name": "GEM", "model_version": "3.0", "prompt": "a red fox"}
-VIDEO = {"model_name": "Kling", "model_version": "2.1", "prompt": "a car"}
+from tests.data import AUTH, IMAGE, IMAGE_PATH, OPERATION_IDS, QUERY_PATH, VIDEO, VIDEO_PATH
 
 CREATE_BODIES: list[tuple[str, Any]] = [
     (IMAGE_PATH, IMAGE),
@@ -80,7 +74,6 @@ FAULTS = [
     "task-fail;code=ResourceInsufficient",
     "no-such-fault",
 ]
-OPERATIONS = {IMAGE_PATH: "createImageTask", VIDEO_PATH: "createVideoTask"}
 TOO_LARGE = b"x" * (10 * 1024 * 1024 + 1)
 JSON_TYPE = {"Content-Type": "application/json"}
 
@@ -113,13 +106,13 @@ def _exercise(server: MockServer, checked: Any, rounds: int) -> None:
         task_ids = []
         for round_ in range(rounds):
             for path, body in CREATE_BODIES:
-                response = client.send(OPERATIONS[path], "POST", path, json=body)
+                response = client.send(OPERATION_IDS[path], "POST", path, json=body)
                 if response.status_code == 200:
                     task_ids.append(response.json()["Response"]["TaskId"])
             for fault in FAULTS:
-                for path in OPERATIONS:
+                for path in OPERATION_IDS:
                     response = client.send(
-                        OPERATIONS[path],
+                        OPERATION_IDS[path],
                         "POST",
                         path,
                         json={
@@ -145,7 +138,7 @@ def _exercise(server: MockServer, checked: Any, rounds: int) -> None:
                 content=b"{}",
                 headers={"Content-Type": "text/plain"},
             )
-            for path, operation_id in OPERATIONS.items():
+            for path, operation_id in OPERATION_IDS.items():
                 client.send(operation_id, "POST", path, content=TOO_LARGE, headers=JSON_TYPE)
                 client.send(operation_id, "POST", path, json=IMAGE, headers={"Authorization": "no"})
             client.send("getTask", "GET", QUERY_PATH + "y" * 300)

@@ -26,7 +26,6 @@ check off, so every run sends the same cases and a slow machine cannot make it f
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any, ClassVar
 
 import schemathesis
@@ -34,8 +33,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from chainhub_aigc.mock import MockConfig, create_app
+from tests.data import MOCK_TOKEN, SCHEMATHESIS_TOML
 
-ROOT = Path(__file__).resolve().parents[2]
 STATEFUL_EXAMPLES = 25
 HYPOTHESIS = settings(
     deadline=None,
@@ -43,8 +42,8 @@ HYPOTHESIS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
-app = create_app(MockConfig(tokens=frozenset({"dev-token"}), mode="deterministic", finish_after=2))
-config = SchemathesisConfig.from_path(ROOT / "schemathesis.toml")
+app = create_app(MockConfig(tokens=frozenset({MOCK_TOKEN}), mode="deterministic", finish_after=2))
+config = SchemathesisConfig.from_path(SCHEMATHESIS_TOML)
 schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
 
 

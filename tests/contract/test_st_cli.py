@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from tests.conftest import RunMockCli
+from tests.data import BUILT_SPEC, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -31,7 +31,7 @@ def test_st_run_against_the_mock_process(run_mock_cli: RunMockCli) -> None:
             [
                 *_st(),
                 "run",
-                str(ROOT / "openapi" / "chainhub-aigc.yaml"),
+                str(BUILT_SPEC),
                 "--url",
                 mock.url,
                 "--max-examples",

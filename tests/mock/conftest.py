@@ -10,14 +10,7 @@ import pytest
 
 from chainhub_aigc.mock import MockConfig, create_app
 from chainhub_aigc.mock.app import MockApp
-
-TOKEN = "dev-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-IMAGE_PATH = "/tencent-vod/v1/aigc-image"
-VIDEO_PATH = "/tencent-vod/v1/aigc-video"
-QUERY_PATH = "/tencent-vod/v1/query/"
-IMAGE = {"model_name": "GEM", "model_version": "3.0", "prompt": "a red fox"}
-VIDEO = {"model_name": "Kling", "model_version": "2.1", "prompt": "a car on the highway"}
+from tests.data import AUTH, IMAGE, IMAGE_PATH, QUERY_PATH, VIDEO
 
 
 class InProcess:

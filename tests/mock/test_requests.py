@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from chainhub_aigc.mock import MockConfig
+from tests.data import AUTH, IMAGE, IMAGE_PATH, MOCK_TOKEN, QUERY_PATH, VIDEO, VIDEO_PATH
 
-from .conftest import AUTH, IMAGE, IMAGE_PATH, QUERY_PATH, VIDEO, VIDEO_PATH, InProcess, MakeClient
+from .conftest import InProcess, MakeClient
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
@@ -82,8 +83,8 @@ async def test_unknown_method_is_405_with_allow(
         "Bearer ",
         "Bearer wrong",
         "Basic ZGV2LXRva2Vu",
-        "dev-token",
-        "Token dev-token",
+        MOCK_TOKEN,  # no scheme
+        f"Token {MOCK_TOKEN}",
     ],
 )
 async def test_a_missing_or_wrong_token_is_401(

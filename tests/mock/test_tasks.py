@@ -11,10 +11,10 @@ import time
 import pytest
 
 from chainhub_aigc.mock import MockConfig
-from chainhub_aigc.mock.media import PNG_SIGNATURE
 from chainhub_aigc.mock.state import MockState
+from tests.data import IMAGE, IMAGE_PATH, PNG_SIGNATURE, QUERY_PATH, VIDEO, VIDEO_PATH
 
-from .conftest import IMAGE, IMAGE_PATH, QUERY_PATH, VIDEO, VIDEO_PATH, InProcess, MakeClient
+from .conftest import InProcess, MakeClient
 
 IMAGE_ID = re.compile(r"^1392336703-AigcImageTask-[0-9a-f]{32}t$")
 VIDEO_ID = re.compile(r"^1392336703-AigcVideoTask-[0-9a-f]{32}t$")

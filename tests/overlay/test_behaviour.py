@@ -20,8 +20,8 @@ from scripts.overlay import (
     load_yaml,
     main,
 )
+from tests.data import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "overlay.py"
 SCHEMA_DIR = ROOT / "scripts" / "overlay_schemas"
 
