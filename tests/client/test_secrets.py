@@ -69,7 +69,7 @@ def test_reprs_and_strs(tmp_path: Path) -> None:
         assert_clean(repr(thing))
         assert_clean(str(thing))
     assert_clean(repr(vars(client)))
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="cannot be pickled"):
         pickle.dumps(client._options.api_key)
 
 

@@ -58,7 +58,7 @@ def test_poll_schedule_grows_to_the_cap() -> None:
     ]
     assert schedule.interval(10**9) == 10.0
     assert PollSchedule.coerce(0.2).interval(50) == 0.2
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="maximum >= initial"):
         PollSchedule(initial=2, factor=1.5, maximum=1)
 
 

@@ -234,6 +234,6 @@ def test_two_servers_at_once_and_restart_rules() -> None:
         assert one.port != two.port
         assert httpx.get(one.base_url + "/openapi.json").status_code == 200
         assert httpx.get(two.base_url + "/openapi.json").status_code == 200
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match="already running"):
             one.start()
     one.stop()  # idempotent

@@ -7,12 +7,13 @@ import asyncio
 import calendar
 import re
 import time
+from typing import Any
 
 import pytest
 
 from chainhub_aigc.mock import MockConfig
 from chainhub_aigc.mock.state import MockState
-from tests.data import IMAGE, IMAGE_PATH, PNG_SIGNATURE, QUERY_PATH, VIDEO, VIDEO_PATH
+from tests.data import IMAGE, IMAGE_PATH, MOCK_TOKEN, PNG_SIGNATURE, QUERY_PATH, VIDEO, VIDEO_PATH
 
 from .conftest import InProcess, MakeClient
 
@@ -358,16 +359,23 @@ async def test_admin_tasks_and_reset(client: InProcess) -> None:
     ).status_code == 200
 
 
-def test_config_is_checked() -> None:
-    for bad in (
-        {"mode": "fast"},
-        {"finish_after": -1},
-        {"fault_rate": 1.5},
-        {"faults": ("explode",)},
-        {"latency": 99},
-        {"tokens": "dev-token"},
-        {"max_tasks": 0},
-    ):
-        with pytest.raises((ValueError, TypeError)):
-            MockConfig(**bad)
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("mode", "fast", ValueError),
+        ("finish_after", -1, ValueError),
+        ("fault_rate", 1.5, ValueError),
+        ("faults", ("explode",), ValueError),
+        ("latency", 99, ValueError),
+        ("tokens", MOCK_TOKEN, TypeError),  # a str, not a frozenset
+        ("max_tasks", 0, ValueError),
+    ],
+)
+def test_config_is_checked(field: str, value: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match=field) as caught:  # the one-line message names the field
+        MockConfig(**{field: value})
+    assert "\n" not in str(caught.value)
+
+
+def test_all_fault_kinds_are_drawn_when_none_are_named() -> None:
     assert MockConfig(faults=()).rate_faults[0] == "rate-limit"
