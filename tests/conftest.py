@@ -6,6 +6,8 @@
   jsonschema-rs validators, so that the mock is not its own judge);
 - `run_mock_cli`: starts `python -m chainhub_aigc.mock --port 0 ...` as a real subprocess on
   loopback and yields its URL (read from the line it prints when ready); always stopped.
+
+Also the xdist scheduler of `pytest -n`: ONE_WORKER_MODULES run whole on one worker.
 """
 
 from __future__ import annotations
@@ -23,10 +25,34 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling
 
 from tests.data import ROOT
 
 _URL_LINE = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
+
+
+# Modules whose tests share a module fixture too costly to run once per worker.
+ONE_WORKER_MODULES = frozenset({"tests/client/test_soak.py"})
+
+
+class _LoadKeepingModulesWhole(LoadScopeScheduling):
+    """Like `--dist load` (each test its own unit of work), except that each module of
+    ONE_WORKER_MODULES is one unit. xdist's `--dist loadgroup` would do this with an
+    `xdist_group` mark, but the mark is lost under pytest 9 (xdist rewrites `item._nodeid`,
+    which pytest 9 no longer reads)."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        return module if module in ONE_WORKER_MODULES else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: pytest without xdist never calls it
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling | None:
+    if config.getvalue("dist") != "load":
+        return None  # another --dist was asked for: xdist's own scheduler
+    return _LoadKeepingModulesWhole(config, log)
 
 
 @pytest.fixture(scope="session")
