@@ -13,14 +13,11 @@ check is disabled or loosened. Two parts:
 - stateful: `schema.as_state_machine()` follows the spec's OpenAPI links, create -> getTask
   with the created TaskId; the test then checks that the links were really followed.
 
-Example counts (max-examples = 40 in schemathesis.toml, seed fixed there; counted with a
-request-counting wrapper on 2026-11-22): the stateless part sends about 920 requests (per
-operation up to 40 fuzzed cases, the coverage phase's boundary and negative cases, the
-spec's example, and the extra requests of ignored_auth and unsupported_method: 8 methods x 3
-paths); the stateful part runs STATEFUL_EXAMPLES = 25 scenarios of up to 12 steps, about 680
-requests, 108 of them getTask answering 200 on a created task. This module takes about 10 s
-on 2 cores. Hypothesis is derandomized, with deadline=None and the too_slow health
-check off, so every run sends the same cases and a slow machine cannot make it flaky.
+What bounds the work: max-examples and the seed in schemathesis.toml (per operation that many
+fuzzed cases, plus the coverage phase's boundary and negative cases, the spec's example, and
+the extra requests of ignored_auth and unsupported_method), and STATEFUL_EXAMPLES scenarios of
+up to STATEFUL_STEPS steps. Hypothesis is derandomized, with deadline=None and the too_slow
+health check off, so every run sends the same cases and a slow machine cannot make it flaky.
 """
 
 from __future__ import annotations
@@ -36,6 +33,7 @@ from chainhub_aigc.mock import MockConfig, create_app
 from tests.data import MOCK_TOKEN, SCHEMATHESIS_TOML
 
 STATEFUL_EXAMPLES = 25
+STATEFUL_STEPS = 12
 HYPOTHESIS = settings(
     deadline=None,
     derandomize=True,
@@ -67,7 +65,9 @@ class APIWorkflow(schema.as_state_machine()):  # type: ignore[misc]
 def test_stateful_links_create_then_query() -> None:
     APIWorkflow.seen.clear()
     APIWorkflow.run(
-        settings=settings(HYPOTHESIS, max_examples=STATEFUL_EXAMPLES, stateful_step_count=12)
+        settings=settings(
+            HYPOTHESIS, max_examples=STATEFUL_EXAMPLES, stateful_step_count=STATEFUL_STEPS
+        )
     )
     seen = APIWorkflow.seen
     created = seen[("createImageTask", 200)] + seen[("createVideoTask", 200)]
