@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite (generic; each test folder may add its own).
 
-- `openapi_spec`: the built spec as JSON data (the copy the client package ships);
+- `openapi_spec`: the built spec (openapi/chainhub-aigc.yaml) as JSON data, read here with
+  ruamel.yaml (YAML 1.2), not through the package's loader that the mock and the SDK use;
 - `response_checker`: validates an HTTP answer against the spec's response for that operation
   and status, with openapi-schema-validator (an implementation independent of the mock's own
   jsonschema-rs validators, so that the mock is not its own judge);
@@ -28,7 +29,7 @@ import pytest
 from xdist.remote import Producer
 from xdist.scheduler import LoadScopeScheduling
 
-from tests.data import ROOT
+from tests.data import BUILT_SPEC, ROOT
 
 _URL_LINE = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
 
@@ -57,9 +58,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadSco
 
 @pytest.fixture(scope="session")
 def openapi_spec() -> dict[str, Any]:
-    from chainhub_aigc.mock.spec import load_spec
+    from ruamel.yaml import YAML
 
-    return load_spec()
+    spec: dict[str, Any] = json.loads(json.dumps(YAML(typ="safe").load(BUILT_SPEC)))
+    return spec
 
 
 def _escape(token: str) -> str:
