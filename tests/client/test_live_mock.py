@@ -65,12 +65,11 @@ def faulty(server: Any, fault: str, **kwargs: Any) -> Client:
 
 
 def check_png(path: Path, size: int | None, md5: str | None) -> None:
+    """The downloaded file is the PNG the mock described (it always sends Size and Md5)."""
     data = path.read_bytes()
     assert data.startswith(PNG_SIGNATURE)
-    if size is not None:
-        assert len(data) == size
-    if md5:
-        assert hashlib.md5(data).hexdigest() == md5
+    assert size is not None and len(data) == size
+    assert md5 and hashlib.md5(data).hexdigest() == md5
 
 
 # -- every method, sync ------------------------------------------------------------------------

@@ -22,7 +22,9 @@ def test_build_reproduces_the_committed_spec() -> None:
 
 
 def test_every_overlay_action_cites_a_defect_or_a_fact() -> None:
-    for path in sorted(OVERLAYS_DIR.glob("*.yaml")):
+    overlays = sorted(OVERLAYS_DIR.glob("*.yaml"))
+    assert overlays, f"no overlay in {OVERLAYS_DIR}"
+    for path in overlays:
         overlay = load_yaml(path)
         assert overlay["overlay"].startswith("1.1."), path.name
         for index, action in enumerate(overlay["actions"]):
