@@ -1,11 +1,14 @@
 """Fixtures shared by the whole suite (generic; each test folder may add its own).
 
-- `openapi_spec`: the built spec as JSON data (the copy the client package ships);
+- `openapi_spec`: the built spec (openapi/chainhub-aigc.yaml) as JSON data, read here with
+  ruamel.yaml (YAML 1.2), not through the package's loader that the mock and the SDK use;
 - `response_checker`: validates an HTTP answer against the spec's response for that operation
   and status, with openapi-schema-validator (an implementation independent of the mock's own
   jsonschema-rs validators, so that the mock is not its own judge);
 - `run_mock_cli`: starts `python -m chainhub_aigc.mock --port 0 ...` as a real subprocess on
   loopback and yields its URL (read from the line it prints when ready); always stopped.
+
+Also the xdist scheduler of `pytest -n`: ONE_WORKER_MODULES run whole on one worker.
 """
 
 from __future__ import annotations
@@ -20,21 +23,45 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV_TOKEN = "dev-token"
+from tests.data import BUILT_SPEC, ROOT
+
 _URL_LINE = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
+
+
+# Modules whose tests share a module fixture too costly to run once per worker.
+ONE_WORKER_MODULES = frozenset({"tests/client/test_soak.py"})
+
+
+class _LoadKeepingModulesWhole(LoadScopeScheduling):
+    """Like `--dist load` (each test its own unit of work), except that each module of
+    ONE_WORKER_MODULES is one unit. xdist's `--dist loadgroup` would do this with an
+    `xdist_group` mark, but the mark is lost under pytest 9 (xdist rewrites `item._nodeid`,
+    which pytest 9 no longer reads)."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        return module if module in ONE_WORKER_MODULES else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: pytest without xdist never calls it
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling | None:
+    if config.getvalue("dist") != "load":
+        return None  # another --dist was asked for: xdist's own scheduler
+    return _LoadKeepingModulesWhole(config, log)
 
 
 @pytest.fixture(scope="session")
 def openapi_spec() -> dict[str, Any]:
-    from chainhub_aigc.mock.spec import load_spec
+    from ruamel.yaml import YAML
 
-    return load_spec()
+    spec: dict[str, Any] = json.loads(json.dumps(YAML(typ="safe").load(BUILT_SPEC)))
+    return spec
 
 
 def _escape(token: str) -> str:
@@ -114,8 +141,12 @@ class MockProcess:
     output: list[str]  # lines printed after the ready line (stdout and stderr merged)
 
 
+RunMockCli = Callable[..., contextlib.AbstractContextManager[MockProcess]]
+"""The `run_mock_cli` fixture: `with run_mock_cli("--option", ...) as mock:` (`timeout=` too)."""
+
+
 @pytest.fixture
-def run_mock_cli() -> Iterator[Callable[..., contextlib.AbstractContextManager[MockProcess]]]:
+def run_mock_cli() -> Iterator[RunMockCli]:
     started: list[subprocess.Popen[str]] = []
 
     @contextlib.contextmanager

@@ -12,10 +12,10 @@ from openapi_schema_validator import OAS30Validator
 from chainhub_aigc._spec import load_spec
 from chainhub_aigc.mock import MockServer
 from tests.cli.conftest import run_cli
+from tests.data import IMAGE_ARGS, PNG_SIGNATURE, UNKNOWN_TASK_ID, VIDEO_ARGS
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-IMAGE = ["image", "--model", "GEM", "--version", "3.0", "--prompt", "a red fox"]
-VIDEO = ["video", "--model", "Kling", "--version", "2.1", "--prompt", "a car", "--duration", "5"]
+IMAGE = IMAGE_ARGS
+VIDEO = [*VIDEO_ARGS, "--duration", "5"]
 
 
 def assert_matches_schema(data: Any, schema_name: str) -> None:
@@ -93,7 +93,7 @@ def test_failed_task_exits_1(failing_mock: MockServer) -> None:
 
 
 def test_unknown_task_exits_3(mock: MockServer) -> None:
-    run = run_cli(mock.base_url, "status", "1-AigcImageTask-00000000000000000000000000000000t")
+    run = run_cli(mock.base_url, "status", UNKNOWN_TASK_ID)
     assert run.code == 3
     assert run.stderr.startswith("error: ") and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1

@@ -11,8 +11,9 @@ import pexpect
 
 from chainhub_aigc.mock import MockServer
 from tests.cli.conftest import CLI, cli_env, run_cli
+from tests.data import IMAGE_ARGS
 
-IMAGE = ["image", "--model", "GEM", "--version", "3.0", "--prompt", "a red fox"]
+IMAGE = IMAGE_ARGS
 
 
 def _spawn(base_url: str, *args: str) -> pexpect.spawn:

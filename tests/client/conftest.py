@@ -1,5 +1,8 @@
 """Shared fixtures of the SDK tests: a scripted fake API behind httpx.MockTransport, response
-builders, clients with recorded (never real) sleeps, and the live mock server on loopback."""
+builders, clients with recorded (never real) sleeps, and the live mock server on loopback.
+
+The data these tests share with the rest of the suite is defined in tests.data; the names the
+SDK tests import from here are re-exported below."""
 
 from __future__ import annotations
 
@@ -11,11 +14,16 @@ import httpx
 import pytest
 
 from chainhub_aigc import AsyncClient, Client
+from tests.data import IMAGE, VIDEO
+from tests.data import MOCK_TOKEN as MOCK_TOKEN
+from tests.data import TASK_ID as TASK_ID
+from tests.data import VIDEO_TASK_ID as VIDEO_TASK_ID
+
+IMAGE_FIELDS = IMAGE  # the keyword arguments of images.create
+VIDEO_FIELDS = VIDEO
 
 TOKEN = "sk-live-TOPSECRET-0123456789"
 BASE_URL = "https://api.test"
-TASK_ID = "1392336703-AigcImageTask-47965947a83db42af4b1e3a74c243531t"
-VIDEO_TASK_ID = "1392336703-AigcVideoTask-0123456789abcdef0123456789abcdeft"
 FILE_URL = "https://files.test/vod/aigcImageGenFile.png?t=abc&sign=xyz"
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -190,13 +198,7 @@ def make_async_client(api: FakeAPI, sleeps: Sleeps | None = None, **kwargs: Any)
     return AsyncClient(transport=api.transport, **kwargs)
 
 
-IMAGE_FIELDS: dict[str, Any] = {"model_name": "GEM", "model_version": "3.0", "prompt": "a red fox"}
-VIDEO_FIELDS: dict[str, Any] = {"model_name": "Kling", "model_version": "2.1", "prompt": "a car"}
-
-
 # -- the live mock ---------------------------------------------------------------------------
-
-MOCK_TOKEN = "dev-token"
 
 
 @pytest.fixture(scope="session")

@@ -53,8 +53,8 @@ def test_hierarchy() -> None:
     ):
         assert issubclass(cls, APIStatusError)
     assert issubclass(TaskMayExistError, TencentAPIError)
-    for cls in (TaskFailedError, WaitTimeoutError, RequestValidationError, APIStatusError):
-        assert issubclass(cls, ChainhubError)
+    for other in (TaskFailedError, WaitTimeoutError, RequestValidationError, APIStatusError):
+        assert issubclass(other, ChainhubError)
     # The Tencent-bodied variants are both: except either catches them.
     pairs = {
         errors.TencentBadRequestError: BadRequestError,

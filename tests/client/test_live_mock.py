@@ -4,6 +4,7 @@ and async, every error the mock can produce, faults injected per request, real d
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ from chainhub_aigc import (
     TencentAPIError,
     WaitTimeoutError,
 )
+from chainhub_aigc.mock import MockServer
+from tests.data import PNG_SIGNATURE, UNKNOWN_TASK_ID
 
 from .conftest import (
     IMAGE_FIELDS,
@@ -62,12 +65,11 @@ def faulty(server: Any, fault: str, **kwargs: Any) -> Client:
 
 
 def check_png(path: Path, size: int | None, md5: str | None) -> None:
+    """The downloaded file is the PNG the mock described (it always sends Size and Md5)."""
     data = path.read_bytes()
-    assert data.startswith(b"\x89PNG\r\n\x1a\n")
-    if size is not None:
-        assert len(data) == size
-    if md5:
-        assert hashlib.md5(data).hexdigest() == md5
+    assert data.startswith(PNG_SIGNATURE)
+    assert size is not None and len(data) == size
+    assert md5 and hashlib.md5(data).hexdigest() == md5
 
 
 # -- every method, sync ------------------------------------------------------------------------
@@ -135,68 +137,130 @@ async def test_async_methods(mock_server: Any, tmp_path: Path) -> None:
 # -- every error the mock can produce -----------------------------------------------------------
 
 
-def test_errors_from_the_mock(mock_server: Any) -> None:
-    with live(mock_server, api_key="wrong-token") as bad, pytest.raises(AuthenticationError) as e1:
+def _created(server: MockServer) -> CreatedTask:
+    with live(server) as client:
+        return client.images.create(**IMAGE_FIELDS)
+
+
+def _wrong_token(server: MockServer) -> None:
+    with live(server, api_key="wrong-token") as bad, pytest.raises(AuthenticationError) as caught:
         bad.images.create(**IMAGE_FIELDS)
-    assert isinstance(e1.value, TencentAPIError) and e1.value.status_code == 401
-    assert e1.value.code is not None and e1.value.code.startswith("AuthFailure")
-    assert e1.value.request_id
+    assert isinstance(caught.value, TencentAPIError) and caught.value.status_code == 401
+    assert caught.value.code is not None and caught.value.code.startswith("AuthFailure")
+    assert caught.value.request_id
 
-    with live(mock_server) as client:
-        with pytest.raises(NotFoundError) as e2:
-            client.tasks.get("1392336703-AigcImageTask-00000000000000000000000000000000t")
-        assert e2.value.status_code == 404 and e2.value.code == "ResourceNotFound"
 
-        # The SDK's own checks pass; the mock's schema still rejects (extra_body is unchecked).
-        with pytest.raises(BadRequestError) as e3:
-            client.images.create(**IMAGE_FIELDS, extra_body={"session_id": "s" * 60})
-        assert e3.value.code == "InvalidParameterValue.SessionIdTooLong"
+def _unknown_task(server: MockServer) -> None:
+    with live(server) as client, pytest.raises(NotFoundError) as caught:
+        client.tasks.get(UNKNOWN_TASK_ID)
+    assert caught.value.status_code == 404 and caught.value.code == "ResourceNotFound"
 
-        created = client.images.create(**IMAGE_FIELDS)
-        with pytest.raises(BadRequestError) as e4:  # the caller's own reuse of a session_id
-            client.images.create(**IMAGE_FIELDS, session_id=created.session_id)
-        assert not isinstance(e4.value, TaskMayExistError)
-        assert e4.value.code == "InvalidParameterValue.SessionId"
-        assert str(created.session_id) in str(e4.value)
 
+def _schema_rejects(server: MockServer) -> None:
+    # The SDK's own checks pass; the mock's schema still rejects (extra_body is unchecked).
+    with live(server) as client, pytest.raises(BadRequestError) as caught:
+        client.images.create(**IMAGE_FIELDS, extra_body={"session_id": "s" * 60})
+    assert caught.value.code == "InvalidParameterValue.SessionIdTooLong"
+
+
+def _reused_session_id(server: MockServer) -> None:
+    created = _created(server)
+    assert created.session_id is not None
+    with live(server) as client, pytest.raises(BadRequestError) as caught:
+        client.images.create(**IMAGE_FIELDS, session_id=created.session_id)  # the caller's reuse
+    assert not isinstance(caught.value, TaskMayExistError)
+    assert caught.value.code == "InvalidParameterValue.SessionId"
+    assert created.session_id in str(caught.value)
+
+
+def _rate_limited(server: MockServer) -> None:
+    task_id = _created(server).task_id
     with (
-        faulty(mock_server, "rate-limit;retry-after=0", max_retries=0) as client,
-        pytest.raises(RateLimitError) as e5,
+        faulty(server, "rate-limit;retry-after=0", max_retries=0) as client,
+        pytest.raises(RateLimitError) as caught,
     ):
-        client.tasks.get(created.task_id)
-    assert e5.value.status_code == 429 and e5.value.code == "RequestLimitExceeded"
+        client.tasks.get(task_id)
+    assert caught.value.status_code == 429 and caught.value.code == "RequestLimitExceeded"
 
-    with faulty(mock_server, "rate-limit;retry-after=120") as client, pytest.raises(RateLimitError):
-        client.tasks.get(created.task_id)  # beyond the 60 s cap: raised without sleeping
 
+def _retry_after_beyond_the_cap(server: MockServer) -> None:
+    task_id = _created(server).task_id
+    sleeps = Sleeps()
     with (
-        faulty(mock_server, "unavailable;status=520", max_retries=1) as client,
-        pytest.raises(InternalServerError) as e6,
+        faulty(server, "rate-limit;retry-after=120", sleep=sleeps) as client,
+        pytest.raises(RateLimitError) as caught,
     ):
-        client.tasks.get(created.task_id)
-    assert e6.value.status_code == 520
+        client.tasks.get(task_id)
+    assert caught.value.status_code == 429
+    assert sleeps.calls == []  # beyond the 60 s cap: raised at once, without sleeping
 
-    with faulty(mock_server, "drop", max_retries=1) as client, pytest.raises(APIConnectionError):
-        client.tasks.get(created.task_id)
 
+def _status_520(server: MockServer) -> None:
+    task_id = _created(server).task_id
     with (
-        faulty(mock_server, "latency;seconds=1", timeout=0.1, max_retries=0) as client,
+        faulty(server, "unavailable;status=520", max_retries=1) as client,
+        pytest.raises(InternalServerError) as caught,
+    ):
+        client.tasks.get(task_id)
+    assert caught.value.status_code == 520
+
+
+def _dropped_connection(server: MockServer) -> None:
+    task_id = _created(server).task_id
+    with (
+        faulty(server, "drop", max_retries=1) as client,
+        pytest.raises(APIConnectionError) as caught,
+    ):
+        client.tasks.get(task_id)
+    assert not isinstance(caught.value, APITimeoutError) and caught.value.status_code is None
+
+
+def _read_timeout(server: MockServer) -> None:
+    task_id = _created(server).task_id
+    with (
+        faulty(server, "latency;seconds=1", timeout=0.1, max_retries=0) as client,
         pytest.raises(APITimeoutError),
     ):
-        client.tasks.get(created.task_id)
+        client.tasks.get(task_id)
 
-    with faulty(mock_server, "task-fail;code=ContentModerationFailed") as client:
+
+def _task_failed(server: MockServer) -> None:
+    with faulty(server, "task-fail;code=ContentModerationFailed") as client:
         failing = client.images.create(**IMAGE_FIELDS)
-    with live(mock_server) as client:
-        with pytest.raises(TaskFailedError) as e7:
-            client.tasks.wait(failing.task_id)
-        assert e7.value.err_code_ext == "ContentModerationFailed" and e7.value.err_code
-        assert e7.value.task.is_failed
+    with live(server) as client, pytest.raises(TaskFailedError) as caught:
+        client.tasks.wait(failing.task_id)
+    assert caught.value.err_code_ext == "ContentModerationFailed" and caught.value.err_code
+    assert caught.value.task.is_failed and caught.value.task_id == failing.task_id
 
-        fresh = client.images.create(**IMAGE_FIELDS)
-        with pytest.raises(WaitTimeoutError) as e8:
-            client.tasks.wait(fresh.task_id, timeout=0)
-        assert e8.value.last_task is not None and e8.value.last_task.status == "WAITING"
+
+def _wait_timeout(server: MockServer) -> None:
+    fresh = _created(server)
+    with live(server) as client, pytest.raises(WaitTimeoutError) as caught:
+        client.tasks.wait(fresh.task_id, timeout=0)
+    assert caught.value.last_task is not None and caught.value.last_task.status == "WAITING"
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        _wrong_token,
+        _unknown_task,
+        _schema_rejects,
+        _reused_session_id,
+        _rate_limited,
+        _retry_after_beyond_the_cap,
+        _status_520,
+        _dropped_connection,
+        _read_timeout,
+        _task_failed,
+        _wait_timeout,
+    ],
+    ids=lambda scenario: scenario.__name__.strip("_"),
+)
+def test_errors_from_the_mock(
+    mock_server: MockServer, scenario: Callable[[MockServer], None]
+) -> None:
+    scenario(mock_server)
 
 
 @pytest.mark.parametrize(

@@ -6,16 +6,17 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chainhub_aigc import ChainhubError, Task, parse_time
+from chainhub_aigc import APIStatusError, ChainhubError, Task, parse_time
 from chainhub_aigc._core import ApiReply, build_created, build_task, parse_retry_after, read_reply
 
-from .conftest import IMAGE_FIELDS, TASK_ID, FakeAPI, make_client
+from .conftest import IMAGE_FIELDS, TASK_ID, TOKEN, FakeAPI, make_client
 
 PROFILE = settings(
     max_examples=300,
@@ -143,15 +144,22 @@ def test_the_whole_client_only_raises_chainhub_errors(
 ) -> None:
     api = FakeAPI(fallback=lambda request: httpx.Response(status, content=body, headers=headers))
     client = make_client(api, max_retries=1, max_retry_after=5)
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: client.tasks.get(TASK_ID),
         lambda: client.images.create(**IMAGE_FIELDS),
         lambda: client.tasks.wait(TASK_ID, timeout=0),
-    ):
+    ]
+    for call in calls:
         try:
             call()
-        except ChainhubError as error:
-            assert isinstance(str(error), str) and isinstance(repr(error), str)
+        except ChainhubError as error:  # anything else escapes and fails the test
+            text, shown = str(error), repr(error)
+            assert text.strip() and "\n" not in text, shown  # a readable one-line message
+            assert TOKEN not in text + shown
+            if isinstance(error, APIStatusError):  # it says which answer it was
+                assert error.status_code == status and error.response is not None, shown
+        else:  # only a success status can be read as a result
+            assert 200 <= status < 300
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)

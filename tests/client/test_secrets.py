@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import pickle
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,10 @@ def everything_about(error: BaseException) -> str:
     for task in (getattr(error, "task", None), getattr(error, "last_task", None)):
         if task is not None:
             parts += [repr(task), repr(task.message), repr(task.raw_json)]
-    if getattr(error, "response", None) is not None:
-        parts.append(repr(error.response))  # type: ignore[attr-defined]
-        parts.append(repr(error.response.request.headers))  # type: ignore[attr-defined]
+    response = getattr(error, "response", None)
+    if response is not None:
+        parts.append(repr(response))
+        parts.append(repr(response.request.headers))
     return "\n".join(parts)
 
 
@@ -67,7 +69,7 @@ def test_reprs_and_strs(tmp_path: Path) -> None:
         assert_clean(repr(thing))
         assert_clean(str(thing))
     assert_clean(repr(vars(client)))
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="cannot be pickled"):
         pickle.dumps(client._options.api_key)
 
 
@@ -92,7 +94,7 @@ def test_logs_and_errors_of_a_run_with_retries_and_failures(
     )
     client = make_client(api, max_retries=2)
     errors: list[BaseException] = []
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: client.images.create(**IMAGE_FIELDS),
         lambda: client.with_options(max_retries=0).tasks.get(TASK_ID),
         lambda: client.tasks.get(TASK_ID),
@@ -108,8 +110,8 @@ def test_logs_and_errors_of_a_run_with_retries_and_failures(
         except ChainhubError as error:
             errors.append(error)
     assert len(errors) >= 6
-    for error in errors:
-        assert_clean(everything_about(error))
+    for raised in errors:
+        assert_clean(everything_about(raised))
     assert caplog.records, "the run logged nothing?"
     assert_clean(caplog.text)
     for record in caplog.records:

@@ -176,7 +176,7 @@ def test_required_fields() -> None:
 
 
 def test_unknown_fields_are_named() -> None:
-    error = rejected("image", **IMAGE_FIELDS, promt="typo")  # type: ignore[call-arg]
+    error = rejected("image", **IMAGE_FIELDS, promt="typo")
     assert error.field == "promt" and error.rule.startswith("unknown field")
     error = rejected("image", **IMAGE_FIELDS, output_config={"duration": 5})  # video-only
     assert error.field == "output_config.duration"
@@ -428,7 +428,7 @@ def test_request_model_misuse() -> None:
     client = make_client(api)
     request = ImageTaskRequest(prompt="p", model_name="GEM", model_version="3.0")
     with pytest.raises(RequestValidationError, match="together with request="):
-        client.images.create(request=request, prompt="q")  # type: ignore[call-arg]
+        client.images.create(request=request, prompt="q")
     with pytest.raises(RequestValidationError, match="not a VideoTaskRequest"):
         client.videos.create(request=request)  # type: ignore[arg-type]
     broken = ImageTaskRequest(prompt="p", model_name="GEM", model_version="3.0")

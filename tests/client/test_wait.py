@@ -17,7 +17,12 @@ from chainhub_aigc import (
     TaskResult,
     WaitTimeoutError,
 )
-from chainhub_aigc.errors import APIConnectionError, AuthenticationError, RequestValidationError
+from chainhub_aigc.errors import (
+    APIConnectionError,
+    AuthenticationError,
+    InternalServerError,
+    RequestValidationError,
+)
 
 from .conftest import (
     IMAGE_FIELDS,
@@ -53,7 +58,7 @@ def test_poll_schedule_grows_to_the_cap() -> None:
     ]
     assert schedule.interval(10**9) == 10.0
     assert PollSchedule.coerce(0.2).interval(50) == 0.2
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="maximum >= initial"):
         PollSchedule(initial=2, factor=1.5, maximum=1)
 
 
@@ -178,9 +183,10 @@ def test_transient_query_failures_do_not_end_the_wait() -> None:
 def test_persistent_query_failures_end_the_wait() -> None:
     api = FakeAPI(fallback=lambda r: httpx.Response(503, text="down"))
     client, _ = clocked(api, max_retries=0)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(InternalServerError) as caught:
         client.tasks.wait(TASK_ID)
-    assert caught.value.status_code == 503  # type: ignore[attr-defined]
+    assert str(caught.value) == "HTTP 503 Service Unavailable: down"
+    assert caught.value.status_code == 503 and caught.value.response is not None
     assert len(api.requests) == 4  # 1 + 3 tolerated
 
 

@@ -24,7 +24,7 @@ _fresh = itertools.count()
 
 
 @schemathesis.hook
-def before_call(context: Any, case: schemathesis.Case, kwargs: dict[str, Any]) -> None:
+def before_call(context: Any, case: schemathesis.Case[Any], kwargs: dict[str, Any]) -> None:
     body = case.body
     if not isinstance(body, dict):
         return

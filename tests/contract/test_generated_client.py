@@ -17,19 +17,25 @@ from chainhub_aigc_client.api.images import create_image_task
 from chainhub_aigc_client.api.tasks import get_task
 from chainhub_aigc_client.api.videos import create_video_task
 from chainhub_aigc_client.models import (
+    AigcImageTask,
+    AigcImageTaskInput,
+    AigcTaskInputOutputConfig,
+    AigcTaskOutput,
+    AigcVideoTask,
+    AigcVideoTaskInput,
     CreateTaskResponse,
     ErrorResponse,
     ImageOutputConfig,
     ImageTaskRequest,
+    MediaMetaData,
     StorageMode,
     TaskDetailResponse,
     VideoOutputConfig,
     VideoTaskRequest,
 )
-from chainhub_aigc_client.types import UNSET
 
 from chainhub_aigc.mock import MockConfig, MockServer
-from chainhub_aigc.mock.media import PNG_SIGNATURE
+from tests.data import IMAGE, PNG_SIGNATURE, VIDEO
 
 TOKEN = "contract-token"
 MAX_POLLS = 10
@@ -49,7 +55,7 @@ def client(server: MockServer) -> Iterator[AuthenticatedClient]:
 
 
 def _image(**fields: Any) -> ImageTaskRequest:
-    return ImageTaskRequest(model_name="GEM", model_version="3.0", prompt="a red fox", **fields)
+    return ImageTaskRequest(**IMAGE, **fields)
 
 
 def _poll(client: AuthenticatedClient, task_id: str) -> tuple[TaskDetailResponse, list[str]]:
@@ -83,11 +89,12 @@ def test_image_task_end_to_end(client: AuthenticatedClient, server: MockServer) 
     answer = detail.response
     assert answer.task_type == "AigcImageTask"
     task = answer.aigc_image_task
-    assert task is not None and not isinstance(task, type(UNSET))
+    assert isinstance(task, AigcImageTask)
     assert task.task_id == task_id and task.progress == 100 and task.err_code == 0
     assert task.session_id == "contract-image-1" and task.session_context == '{"user": 1}'
-    assert task.input_ is not None and task.input_.prompt == "a red fox"
-    files = task.output.file_infos  # type: ignore[union-attr]
+    assert isinstance(task.input_, AigcImageTaskInput) and task.input_.prompt == IMAGE["prompt"]
+    assert isinstance(task.output, AigcTaskOutput)
+    files = task.output.file_infos
     assert isinstance(files, list) and len(files) == 1
     info = files[0]
     assert info.file_type == "png" and info.storage_mode == "Temporary"
@@ -96,15 +103,14 @@ def test_image_task_end_to_end(client: AuthenticatedClient, server: MockServer) 
     assert download.status_code == 200
     assert download.headers["content-type"] == "image/png"
     assert download.content.startswith(PNG_SIGNATURE)
-    assert info.meta_data.size == len(download.content)  # type: ignore[union-attr]
+    assert isinstance(info.meta_data, MediaMetaData)
+    assert info.meta_data.size == len(download.content)
     assert server.state.tasks[task_id].queries == 3
 
 
 def test_video_task_end_to_end(client: AuthenticatedClient) -> None:
     request = VideoTaskRequest(
-        model_name="Kling",
-        model_version="2.1",
-        prompt="a car on the highway",
+        **VIDEO,
         output_config=VideoOutputConfig(duration=10.0, media_name="car", resolution="1080P"),
     )
     created = create_video_task.sync_detailed(client=client, body=request)
@@ -114,9 +120,11 @@ def test_video_task_end_to_end(client: AuthenticatedClient) -> None:
 
     detail, _ = _poll(client, task_id)
     task = detail.response.aigc_video_task
-    assert task is not None and not isinstance(task, type(UNSET))
-    assert task.input_.output_config.duration == 10.0  # type: ignore[union-attr]
-    info = task.output.file_infos[0]  # type: ignore[union-attr, index]
+    assert isinstance(task, AigcVideoTask) and isinstance(task.input_, AigcVideoTaskInput)
+    assert isinstance(task.input_.output_config, AigcTaskInputOutputConfig)
+    assert task.input_.output_config.duration == 10.0
+    assert isinstance(task.output, AigcTaskOutput) and isinstance(task.output.file_infos, list)
+    info = task.output.file_infos[0]
     assert info.file_type == "mp4" and info.media_name == "car"
     download = httpx.get(str(info.file_url), timeout=10)
     assert download.status_code == 200
@@ -185,7 +193,7 @@ def test_5xx(client: AuthenticatedClient, fault: str, status: int) -> None:
     code, _ = _error(
         create_video_task.sync_detailed(
             client=failing,
-            body=VideoTaskRequest(model_name="Kling", model_version="2.1", prompt="p"),
+            body=VideoTaskRequest(**VIDEO),
         ),
         status,
     )

@@ -9,21 +9,17 @@ pass so that faults land on every operation.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 import httpx
 import pytest
 
 from chainhub_aigc.mock import MockConfig, MockServer
-
-AUTH = {"Authorization": "Bearer dev-token"}
-IMAGE_PATH = "/tencent-vod/v1/aigc-image"
-VIDEO_PATH = "/tencent-vod/v1/aigc-video"
-QUERY_PATH = "/tencent-vod/v1/query/"
-IMAGE = {"model_name": "GEM", "model_version": "3.0", "prompt": "a red fox"}
-VIDEO = {"model_name": "Kling", "model_version": "2.1", "prompt": "a car"}
+from tests.conftest import ResponseChecker
+from tests.data import AUTH, IMAGE, IMAGE_PATH, OPERATION_IDS, QUERY_PATH, VIDEO, VIDEO_PATH
 
 CREATE_BODIES: list[tuple[str, Any]] = [
     (IMAGE_PATH, IMAGE),
@@ -80,46 +76,78 @@ FAULTS = [
     "task-fail;code=ResourceInsufficient",
     "no-such-fault",
 ]
-OPERATIONS = {IMAGE_PATH: "createImageTask", VIDEO_PATH: "createVideoTask"}
 TOO_LARGE = b"x" * (10 * 1024 * 1024 + 1)
 JSON_TYPE = {"Content-Type": "application/json"}
 
 
-@pytest.fixture(scope="module")
-def checked(response_checker: Any) -> Iterator[Any]:
-    """Sends requests and checks every answer; counts what it saw."""
+class Checked:
+    """Sends requests, checks every answer against the spec, and counts what it saw.
 
-    class Checked:
-        seen: ClassVar[Counter[tuple[str, int]]] = Counter()
+    `rate_faults` counts, per (operation, fault), the faults the mock injected by itself
+    (rate-based) rather than because a request asked for one in X-Mock-Fault: a 429 or a 503
+    answer to a request that asked for no fault, and a task created by such a request whose
+    query shows it failed.
+    """
 
-        def __init__(self, http: httpx.Client) -> None:
-            self.http = http
+    def __init__(self, checker: ResponseChecker) -> None:
+        self.checker = checker
+        self.seen: Counter[tuple[str, int]] = Counter()
+        self.rate_faults: Counter[tuple[str, str]] = Counter()
+        self._http: httpx.Client | None = None
+        self._unasked: dict[str, str] = {}  # task id -> the operation that created it
+        self._failed: set[str] = set()
 
-        def send(self, operation_id: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
-            response = self.http.request(method, url, **kwargs)
-            problems = response_checker.problems(
-                operation_id, response.status_code, response.headers, response.content
+    @contextlib.contextmanager
+    def connect(self, server: MockServer) -> Iterator[Checked]:
+        with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=10) as self._http:
+            yield self
+
+    def send(self, operation_id: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        assert self._http is not None, "send() outside connect()"
+        response = self._http.request(method, url, **kwargs)
+        status = response.status_code
+        problems = self.checker.problems(operation_id, status, response.headers, response.content)
+        assert problems == [], f"{method} {url} -> {status}: {problems}"
+        self.seen[(operation_id, status)] += 1
+        if "X-Mock-Fault" not in (kwargs.get("headers") or {}):
+            self._count_rate_fault(operation_id, response)
+        return response
+
+    def _count_rate_fault(self, operation_id: str, response: httpx.Response) -> None:
+        if response.status_code in (429, 503):
+            kind = "rate-limit" if response.status_code == 429 else "unavailable"
+            self.rate_faults[(operation_id, kind)] += 1
+        elif response.status_code == 200 and operation_id != "getTask":
+            self._unasked[response.json()["Response"]["TaskId"]] = operation_id
+        elif response.status_code == 200:
+            answer = response.json()["Response"]
+            task = answer.get(answer.get("TaskType")) or {}
+            task_id = task.get("TaskId")
+            failed = answer.get("Status") == "FINISH" and (
+                task.get("ErrCode") or task.get("ErrCodeExt")
             )
-            assert problems == [], f"{method} {url} -> {response.status_code}: {problems}"
-            Checked.seen[(operation_id, response.status_code)] += 1
-            return response
-
-    yield Checked
+            if failed and task_id in self._unasked and task_id not in self._failed:
+                self._failed.add(task_id)
+                self.rate_faults[(self._unasked[task_id], "task-fail")] += 1
 
 
-def _exercise(server: MockServer, checked: Any, rounds: int) -> None:
-    with httpx.Client(base_url=server.base_url, headers=AUTH, timeout=10) as http:
-        client = checked(http)
+@pytest.fixture
+def checked(response_checker: ResponseChecker) -> Checked:
+    return Checked(response_checker)
+
+
+def _exercise(server: MockServer, checked: Checked, rounds: int) -> None:
+    with checked.connect(server) as client:
         task_ids = []
         for round_ in range(rounds):
             for path, body in CREATE_BODIES:
-                response = client.send(OPERATIONS[path], "POST", path, json=body)
+                response = client.send(OPERATION_IDS[path], "POST", path, json=body)
                 if response.status_code == 200:
                     task_ids.append(response.json()["Response"]["TaskId"])
             for fault in FAULTS:
-                for path in OPERATIONS:
+                for path in OPERATION_IDS:
                     response = client.send(
-                        OPERATIONS[path],
+                        OPERATION_IDS[path],
                         "POST",
                         path,
                         json={
@@ -145,7 +173,7 @@ def _exercise(server: MockServer, checked: Any, rounds: int) -> None:
                 content=b"{}",
                 headers={"Content-Type": "text/plain"},
             )
-            for path, operation_id in OPERATIONS.items():
+            for path, operation_id in OPERATION_IDS.items():
                 client.send(operation_id, "POST", path, content=TOO_LARGE, headers=JSON_TYPE)
                 client.send(operation_id, "POST", path, json=IMAGE, headers={"Authorization": "no"})
             client.send("getTask", "GET", QUERY_PATH + "y" * 300)
@@ -155,7 +183,7 @@ def _exercise(server: MockServer, checked: Any, rounds: int) -> None:
                 client.send("getTask", "GET", QUERY_PATH + task_id)
 
 
-def test_every_answer_conforms(checked: Any) -> None:
+def test_every_answer_conforms(checked: Checked) -> None:
     with MockServer(MockConfig(finish_after=2)) as server:
         _exercise(server, checked, rounds=4)
     seen = checked.seen
@@ -163,9 +191,10 @@ def test_every_answer_conforms(checked: Any) -> None:
         assert {200, 400, 401, 413, 429, 503} <= {s for o, s in seen if o == operation_id}
     assert {200, 400, 401, 404, 429, 503} <= {s for o, s in seen if o == "getTask"}
     assert sum(seen.values()) > 250
+    assert checked.rate_faults == {}, "a fault no request asked for, with fault_rate 0"
 
 
-def test_every_answer_conforms_under_rate_based_faults(checked: Any) -> None:
+def test_every_answer_conforms_under_rate_based_faults(checked: Checked) -> None:
     config = MockConfig(
         finish_after=1,
         fault_rate=0.3,
@@ -174,4 +203,11 @@ def test_every_answer_conforms_under_rate_based_faults(checked: Any) -> None:
         seed=3,
     )
     with MockServer(config) as server:
-        _exercise(server, checked, rounds=1)
+        _exercise(server, checked, rounds=2)
+    # The faults did fire (with fault_rate 0 there are none: see the test above), on every
+    # operation, both kinds that answer instead of the operation. A seeded draw: the same
+    # requests get the same faults on every run; the bound leaves room for a change of order.
+    fired = checked.rate_faults
+    assert {operation for operation, _ in fired} == set(OPERATION_IDS.values()) | {"getTask"}
+    assert {kind for _, kind in fired} >= {"rate-limit", "unavailable"}, fired
+    assert sum(fired.values()) >= 5, fired

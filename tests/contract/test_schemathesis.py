@@ -13,20 +13,16 @@ check is disabled or loosened. Two parts:
 - stateful: `schema.as_state_machine()` follows the spec's OpenAPI links, create -> getTask
   with the created TaskId; the test then checks that the links were really followed.
 
-Example counts (max-examples = 40 in schemathesis.toml, seed fixed there; counted with a
-request-counting wrapper on 2026-11-22): the stateless part sends about 920 requests (per
-operation up to 40 fuzzed cases, the coverage phase's boundary and negative cases, the
-spec's example, and the extra requests of ignored_auth and unsupported_method: 8 methods x 3
-paths); the stateful part runs STATEFUL_EXAMPLES = 25 scenarios of up to 12 steps, about 680
-requests, 108 of them getTask answering 200 on a created task. This module takes about 10 s
-on 2 cores. Hypothesis is derandomized, with deadline=None and the too_slow health
-check off, so every run sends the same cases and a slow machine cannot make it flaky.
+What bounds the work: max-examples and the seed in schemathesis.toml (per operation that many
+fuzzed cases, plus the coverage phase's boundary and negative cases, the spec's example, and
+the extra requests of ignored_auth and unsupported_method), and STATEFUL_EXAMPLES scenarios of
+up to STATEFUL_STEPS steps. Hypothesis is derandomized, with deadline=None and the too_slow
+health check off, so every run sends the same cases and a slow machine cannot make it flaky.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any, ClassVar
 
 import schemathesis
@@ -34,23 +30,24 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from chainhub_aigc.mock import MockConfig, create_app
+from tests.data import MOCK_TOKEN, SCHEMATHESIS_TOML
 
-ROOT = Path(__file__).resolve().parents[2]
 STATEFUL_EXAMPLES = 25
-HYPOTHESIS = {
-    "deadline": None,
-    "derandomize": True,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
-}
+STATEFUL_STEPS = 12
+HYPOTHESIS = settings(
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
-app = create_app(MockConfig(tokens=frozenset({"dev-token"}), mode="deterministic", finish_after=2))
-config = SchemathesisConfig.from_path(ROOT / "schemathesis.toml")
+app = create_app(MockConfig(tokens=frozenset({MOCK_TOKEN}), mode="deterministic", finish_after=2))
+config = SchemathesisConfig.from_path(SCHEMATHESIS_TOML)
 schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
 
 
 @schema.parametrize()
-@settings(**HYPOTHESIS)
-def test_api_conforms(case: schemathesis.Case) -> None:
+@HYPOTHESIS
+def test_api_conforms(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate()
 
 
@@ -59,7 +56,7 @@ class APIWorkflow(schema.as_state_machine()):  # type: ignore[misc]
 
     seen: ClassVar[Counter[tuple[str, int]]] = Counter()
 
-    def after_call(self, response: Any, case: schemathesis.Case) -> None:
+    def after_call(self, response: Any, case: schemathesis.Case[Any]) -> None:
         super().after_call(response, case)
         operation_id = case.operation.definition.raw.get("operationId", "?")
         APIWorkflow.seen[(operation_id, response.status_code)] += 1
@@ -68,7 +65,9 @@ class APIWorkflow(schema.as_state_machine()):  # type: ignore[misc]
 def test_stateful_links_create_then_query() -> None:
     APIWorkflow.seen.clear()
     APIWorkflow.run(
-        settings=settings(max_examples=STATEFUL_EXAMPLES, stateful_step_count=12, **HYPOTHESIS)
+        settings=settings(
+            HYPOTHESIS, max_examples=STATEFUL_EXAMPLES, stateful_step_count=STATEFUL_STEPS
+        )
     )
     seen = APIWorkflow.seen
     created = seen[("createImageTask", 200)] + seen[("createVideoTask", 200)]

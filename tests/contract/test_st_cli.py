@@ -14,7 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import RunMockCli
+from tests.data import BUILT_SPEC, ROOT
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -23,13 +25,13 @@ def _st() -> list[str]:
     return [str(st)] if st.exists() else [sys.executable, "-m", "schemathesis.cli"]
 
 
-def test_st_run_against_the_mock_process(run_mock_cli) -> None:  # type: ignore[no-untyped-def]
+def test_st_run_against_the_mock_process(run_mock_cli: RunMockCli) -> None:
     with run_mock_cli() as mock:
         result = subprocess.run(
             [
                 *_st(),
                 "run",
-                str(ROOT / "openapi" / "chainhub-aigc.yaml"),
+                str(BUILT_SPEC),
                 "--url",
                 mock.url,
                 "--max-examples",

@@ -10,14 +10,7 @@ import pytest
 
 from chainhub_aigc.mock import MockConfig, create_app
 from chainhub_aigc.mock.app import MockApp
-
-TOKEN = "dev-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-IMAGE_PATH = "/tencent-vod/v1/aigc-image"
-VIDEO_PATH = "/tencent-vod/v1/aigc-video"
-QUERY_PATH = "/tencent-vod/v1/query/"
-IMAGE = {"model_name": "GEM", "model_version": "3.0", "prompt": "a red fox"}
-VIDEO = {"model_name": "Kling", "model_version": "2.1", "prompt": "a car on the highway"}
+from tests.data import AUTH, IMAGE, IMAGE_PATH, QUERY_PATH, VIDEO
 
 
 class InProcess:
@@ -51,8 +44,13 @@ class InProcess:
         raise AssertionError(f"{task_id} did not finish in {limit} queries")
 
 
+MakeClient = Callable[..., InProcess]
+"""The `make_client` fixture: an InProcess on a fresh app (MockConfig, then InProcess's own
+keyword arguments)."""
+
+
 @pytest.fixture
-async def make_client() -> AsyncIterator[Callable[..., InProcess]]:
+async def make_client() -> AsyncIterator[MakeClient]:
     made: list[InProcess] = []
 
     def make(config: MockConfig | None = None, **kwargs: Any) -> InProcess:
@@ -66,5 +64,5 @@ async def make_client() -> AsyncIterator[Callable[..., InProcess]]:
 
 
 @pytest.fixture
-async def client(make_client: Callable[..., InProcess]) -> InProcess:
+async def client(make_client: MakeClient) -> InProcess:
     return make_client()

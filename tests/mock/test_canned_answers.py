@@ -15,9 +15,10 @@ from chainhub_aigc._operations import OperationTable
 from chainhub_aigc.mock import MockConfig, MockServer, create_app
 from chainhub_aigc.mock.spec import compile_schema
 from chainhub_aigc.mock.synth import canned_answer, synthesize
+from tests.data import MOCK_TOKEN as TOKEN
 
 from ..conftest import ResponseChecker
-from .conftest import TOKEN, InProcess
+from .conftest import InProcess
 
 QUOTA_PATH = "/tencent-vod/v1/quota/{plan}"
 QUOTA_SCHEMA: dict[str, Any] = {

@@ -8,26 +8,23 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
-from typing import Any
 
 import httpx
 import pytest
 
 from chainhub_aigc.mock.__main__ import add_arguments, config_from_args, main, run_from_args
+from tests.conftest import RunMockCli
+from tests.data import AUTH, IMAGE, IMAGE_PATH, MOCK_TOKEN
 
-AUTH = {"Authorization": "Bearer dev-token"}
-BODY = {"model_name": "GEM", "model_version": "3.0", "prompt": "p"}
 
-
-def test_the_process_serves_and_stops_cleanly_on_ctrl_c(run_mock_cli: Callable[..., Any]) -> None:
+def test_the_process_serves_and_stops_cleanly_on_ctrl_c(run_mock_cli: RunMockCli) -> None:
     with run_mock_cli("--token", "t1", "--token", "t2") as mock:
         assert mock.url.startswith("http://127.0.0.1:")
         assert httpx.get(mock.url + "/openapi.json").status_code == 200
-        for token, status in (("t1", 200), ("t2", 200), ("dev-token", 401)):
+        for token, status in (("t1", 200), ("t2", 200), (MOCK_TOKEN, 401)):
             response = httpx.post(
-                mock.url + "/tencent-vod/v1/aigc-image",
-                json=BODY,
+                mock.url + IMAGE_PATH,
+                json=IMAGE,
                 headers={"Authorization": f"Bearer {token}"},
             )
             assert response.status_code == status
@@ -36,7 +33,7 @@ def test_the_process_serves_and_stops_cleanly_on_ctrl_c(run_mock_cli: Callable[.
     assert "Traceback" not in "".join(mock.output)
 
 
-def test_options_reach_the_mock(run_mock_cli: Callable[..., Any]) -> None:
+def test_options_reach_the_mock(run_mock_cli: RunMockCli) -> None:
     args = (
         "--mode",
         "timed",
@@ -60,7 +57,7 @@ def test_options_reach_the_mock(run_mock_cli: Callable[..., Any]) -> None:
             "Faults": ["rate-limit"],
             "Seed": 3,
         }
-        response = httpx.post(mock.url + "/tencent-vod/v1/aigc-image", json=BODY, headers=AUTH)
+        response = httpx.post(mock.url + IMAGE_PATH, json=IMAGE, headers=AUTH)
         assert response.status_code == 429 and response.headers["retry-after"] == "4"
 
 
@@ -83,7 +80,7 @@ def test_arguments_and_defaults() -> None:
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     config = config_from_args(parser.parse_args([]))
-    assert config.tokens == frozenset({"dev-token"}) and config.mode == "deterministic"
+    assert config.tokens == frozenset({MOCK_TOKEN}) and config.mode == "deterministic"
     assert config.finish_after == 2 and config.fault_rate == 0
     timed = config_from_args(parser.parse_args(["--mode", "timed"]))
     assert timed.finish_after == 5

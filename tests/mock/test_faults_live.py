@@ -6,6 +6,7 @@ injected latency" is asserted, never an upper bound.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -14,8 +15,7 @@ import httpx
 import pytest
 
 from chainhub_aigc.mock import MockConfig, MockServer
-
-from .conftest import AUTH, IMAGE, IMAGE_PATH, QUERY_PATH
+from tests.data import AUTH, IMAGE, IMAGE_PATH, MOCK_TOKEN, QUERY_PATH
 
 DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.ConnectError)
 
@@ -83,10 +83,10 @@ def test_drop_closes_the_connection_without_a_response(
 def test_drop_is_seen_by_a_raw_socket_as_no_bytes_at_all(server: MockServer) -> None:
     import socket
 
-    body = b'{"model_name": "GEM", "model_version": "3.0", "prompt": "p"}'
+    body = json.dumps(IMAGE).encode()
     request = (
-        b"POST " + IMAGE_PATH.encode() + b" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer dev-token"
-        b"\r\nContent-Type: application/json\r\nX-Mock-Fault: drop\r\nContent-Length: "
+        f"POST {IMAGE_PATH} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {MOCK_TOKEN}".encode()
+        + b"\r\nContent-Type: application/json\r\nX-Mock-Fault: drop\r\nContent-Length: "
         + str(len(body)).encode()
         + b"\r\n\r\n"
         + body
@@ -234,6 +234,6 @@ def test_two_servers_at_once_and_restart_rules() -> None:
         assert one.port != two.port
         assert httpx.get(one.base_url + "/openapi.json").status_code == 200
         assert httpx.get(two.base_url + "/openapi.json").status_code == 200
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match="already running"):
             one.start()
     one.stop()  # idempotent

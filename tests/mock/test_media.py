@@ -5,7 +5,8 @@ from __future__ import annotations
 import struct
 import zlib
 
-from chainhub_aigc.mock.media import IMAGE, PNG_SIGNATURE, VIDEO, make_png
+from chainhub_aigc.mock.media import IMAGE, VIDEO, make_png
+from tests.data import PNG_SIGNATURE
 
 
 def test_the_png_is_valid() -> None:

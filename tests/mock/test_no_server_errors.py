@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chainhub_aigc.mock import MockConfig, create_app
-
-from .conftest import AUTH, IMAGE, IMAGE_PATH, QUERY_PATH, VIDEO, VIDEO_PATH
+from tests.data import AUTH, IMAGE, IMAGE_PATH, QUERY_PATH, VIDEO, VIDEO_PATH
 
 SETTINGS = settings(
     max_examples=300,

@@ -4,33 +4,36 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from typing import Any
 
+import httpx
 import pytest
 
 from chainhub_aigc.mock import MockConfig
+from tests.data import AUTH, IMAGE, IMAGE_PATH, MOCK_TOKEN, QUERY_PATH, VIDEO, VIDEO_PATH
 
-from .conftest import AUTH, IMAGE, IMAGE_PATH, QUERY_PATH, VIDEO, VIDEO_PATH, InProcess
+from .conftest import InProcess, MakeClient
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
-def error_of(response: object) -> tuple[str, str]:
+def error_of(response: httpx.Response) -> tuple[str, str]:
     """(Code, Message) of a Tencent error envelope; checks its shape on the way."""
-    body = response.json()  # type: ignore[attr-defined]
+    body = response.json()
     assert set(body) == {"Response"}
     assert set(body["Response"]) == {"Error", "RequestId"}
     assert UUID.match(body["Response"]["RequestId"])
     error = body["Response"]["Error"]
     assert set(error) == {"Code", "Message"}
-    assert response.headers["content-type"] == "application/json"  # type: ignore[attr-defined]
+    assert response.headers["content-type"] == "application/json"
     return error["Code"], error["Message"]
 
 
 # --- routes --------------------------------------------------------------------------------
 
 
-async def test_openapi_json_is_the_spec(client: InProcess, openapi_spec: dict) -> None:
+async def test_openapi_json_is_the_spec(client: InProcess, openapi_spec: dict[str, Any]) -> None:
     response = await client.http.get("/openapi.json", headers={"Authorization": ""})
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
@@ -80,8 +83,8 @@ async def test_unknown_method_is_405_with_allow(
         "Bearer ",
         "Bearer wrong",
         "Basic ZGV2LXRva2Vu",
-        "dev-token",
-        "Token dev-token",
+        MOCK_TOKEN,  # no scheme
+        f"Token {MOCK_TOKEN}",
     ],
 )
 async def test_a_missing_or_wrong_token_is_401(
@@ -105,7 +108,7 @@ async def test_auth_comes_before_validation(client: InProcess) -> None:
     assert response.status_code == 401
 
 
-async def test_several_tokens_and_a_case_insensitive_scheme(make_client: Callable) -> None:
+async def test_several_tokens_and_a_case_insensitive_scheme(make_client: MakeClient) -> None:
     client = make_client(MockConfig(tokens=frozenset({"a", "b"})))
     for header in ("Bearer a", "bearer b", "BEARER a"):
         response = await client.http.post(IMAGE_PATH, json=IMAGE, headers={"Authorization": header})
@@ -307,7 +310,7 @@ async def test_a_lying_content_length_does_not_get_around_the_limit(client: InPr
     assert response.status_code == 413
 
 
-async def test_a_body_just_under_the_limit_is_read(make_client: Callable) -> None:
+async def test_a_body_just_under_the_limit_is_read(make_client: MakeClient) -> None:
     client = make_client(MockConfig(max_body_bytes=1000))
     body = json.dumps({**IMAGE, "negative_prompt": ""}).encode()
     body = body[:-1] + b" " * (1000 - len(body)) + b"}"

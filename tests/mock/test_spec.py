@@ -18,8 +18,9 @@ from chainhub_aigc.mock.spec import (
     route_path,
     to_json_schema,
 )
+from tests.data import BUILT_SPEC, IMAGE, IMAGE_PATH, QUERY_PATH, QUERY_TEMPLATE
 
-from .conftest import IMAGE, IMAGE_PATH, QUERY_PATH, InProcess
+from .conftest import InProcess
 
 SPEC: dict[str, Any] = {
     "openapi": "3.0.1",
@@ -110,10 +111,7 @@ def test_an_operation_without_operation_id_is_refused() -> None:
 
 
 def test_load_spec_from_a_file(tmp_path: Any, openapi_spec: dict[str, Any]) -> None:
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    assert load_spec(root / "openapi" / "chainhub-aigc.yaml") == openapi_spec
+    assert load_spec(BUILT_SPEC) == openapi_spec
     broken = tmp_path / "x.json"
     broken.write_text("[1]")
     with pytest.raises(SpecError):
@@ -128,7 +126,7 @@ async def test_change_the_spec_and_the_mock_follows(
     spec = copy.deepcopy(openapi_spec)
     spec["paths"]["/v2/images"] = spec["paths"].pop(IMAGE_PATH)  # a new path
     spec["components"]["schemas"]["ImageTaskRequest"]["properties"]["prompt"]["maxLength"] = 5
-    query = spec["paths"]["/tencent-vod/v1/query/{task_id}"]["get"]
+    query = spec["paths"][QUERY_TEMPLATE]["get"]
     query["security"] = []  # a public query
     query["parameters"].append(
         {"name": "verbose", "in": "query", "required": False, "schema": {"type": "boolean"}}

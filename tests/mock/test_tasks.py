@@ -7,15 +7,15 @@ import asyncio
 import calendar
 import re
 import time
-from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from chainhub_aigc.mock import MockConfig
-from chainhub_aigc.mock.media import PNG_SIGNATURE
 from chainhub_aigc.mock.state import MockState
+from tests.data import IMAGE, IMAGE_PATH, MOCK_TOKEN, PNG_SIGNATURE, QUERY_PATH, VIDEO, VIDEO_PATH
 
-from .conftest import IMAGE, IMAGE_PATH, QUERY_PATH, VIDEO, VIDEO_PATH, InProcess
+from .conftest import InProcess, MakeClient
 
 IMAGE_ID = re.compile(r"^1392336703-AigcImageTask-[0-9a-f]{32}t$")
 VIDEO_ID = re.compile(r"^1392336703-AigcVideoTask-[0-9a-f]{32}t$")
@@ -71,7 +71,7 @@ async def test_deterministic_progress_with_the_default_two_queries(client: InPro
     ],
 )
 async def test_deterministic_progress_rises(
-    make_client: Callable, finish_after: int, statuses: list[str], progress: list[int]
+    make_client: MakeClient, finish_after: int, statuses: list[str], progress: list[int]
 ) -> None:
     client = make_client(MockConfig(finish_after=finish_after))
     task_id = await client.create()
@@ -80,7 +80,7 @@ async def test_deterministic_progress_rises(
     assert [a["AigcImageTask"]["Progress"] for a in answers] == progress
 
 
-async def test_timed_mode_finishes_after_the_time(make_client: Callable) -> None:
+async def test_timed_mode_finishes_after_the_time(make_client: MakeClient) -> None:
     # 2 s: the WAITING window (a tenth) is 200 ms, wide enough for the first query even on a
     # loaded 2-core CI machine; no assertion depends on how fast the loop below runs.
     client = make_client(MockConfig(mode="timed", finish_after=2.0))
@@ -215,7 +215,7 @@ async def test_video_file(client: InProcess) -> None:
     assert response.content[4:8] == b"ftyp"
 
 
-async def test_file_urls_follow_the_requests_base_url(make_client: Callable) -> None:
+async def test_file_urls_follow_the_requests_base_url(make_client: MakeClient) -> None:
     client = make_client(base_url="http://127.0.0.1:9123")
     answer = await client.finish(await client.create())
     url = answer["AigcImageTask"]["Output"]["FileInfos"][0]["FileUrl"]
@@ -257,7 +257,7 @@ def test_the_dedup_window_is_three_days_and_bounded() -> None:
     assert state.claim_session("a", now=3 * day + 3)
 
 
-async def test_tasks_are_bounded(make_client: Callable) -> None:
+async def test_tasks_are_bounded(make_client: MakeClient) -> None:
     client = make_client(MockConfig(max_tasks=2))
     first, second, third = [await client.create() for _ in range(3)]
     assert list(client.mock.state.tasks) == [second, third]
@@ -359,16 +359,23 @@ async def test_admin_tasks_and_reset(client: InProcess) -> None:
     ).status_code == 200
 
 
-def test_config_is_checked() -> None:
-    for bad in (
-        {"mode": "fast"},
-        {"finish_after": -1},
-        {"fault_rate": 1.5},
-        {"faults": ("explode",)},
-        {"latency": 99},
-        {"tokens": "dev-token"},
-        {"max_tasks": 0},
-    ):
-        with pytest.raises((ValueError, TypeError)):
-            MockConfig(**bad)  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("mode", "fast", ValueError),
+        ("finish_after", -1, ValueError),
+        ("fault_rate", 1.5, ValueError),
+        ("faults", ("explode",), ValueError),
+        ("latency", 99, ValueError),
+        ("tokens", MOCK_TOKEN, TypeError),  # a str, not a frozenset
+        ("max_tasks", 0, ValueError),
+    ],
+)
+def test_config_is_checked(field: str, value: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match=field) as caught:  # the one-line message names the field
+        MockConfig(**{field: value})
+    assert "\n" not in str(caught.value)
+
+
+def test_all_fault_kinds_are_drawn_when_none_are_named() -> None:
     assert MockConfig(faults=()).rate_faults[0] == "rate-limit"

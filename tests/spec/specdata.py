@@ -1,17 +1,19 @@
-"""Helpers of the spec tests: paths, and walking schemas through $ref and allOf."""
+"""Helpers of the spec tests: walking schemas through $ref and allOf; the paths they use
+(defined in tests.data, re-exported here under the short names of the spec tests)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-VENDOR_DIR = ROOT / "openapi" / "vendor"
-BUILT_SPEC = ROOT / "openapi" / "chainhub-aigc.yaml"
-IMAGE = "/tencent-vod/v1/aigc-image"
-VIDEO = "/tencent-vod/v1/aigc-video"
-QUERY = "/tencent-vod/v1/query/{task_id}"
+from tests.data import BUILT_SPEC as BUILT_SPEC
+from tests.data import IMAGE_PATH, QUERY_TEMPLATE, VIDEO_PATH
+from tests.data import ROOT as ROOT
+from tests.data import VENDOR_DIR as VENDOR_DIR
+
+IMAGE = IMAGE_PATH
+VIDEO = VIDEO_PATH
+QUERY = QUERY_TEMPLATE
 
 
 def plain(data: Any) -> Any:

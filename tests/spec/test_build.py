@@ -12,9 +12,7 @@ import pytest
 
 from scripts.build_spec import BuildError, build, bundle
 from scripts.overlay import OverlayError, load_yaml
-from tests.spec.specdata import BUILT_SPEC, ROOT, VENDOR_DIR
-
-OVERLAYS = ROOT / "overlays"
+from tests.data import BUILT_SPEC, OVERLAYS_DIR, ROOT, VENDOR_DIR
 
 
 def test_build_reproduces_the_committed_spec() -> None:
@@ -24,7 +22,9 @@ def test_build_reproduces_the_committed_spec() -> None:
 
 
 def test_every_overlay_action_cites_a_defect_or_a_fact() -> None:
-    for path in sorted(OVERLAYS.glob("*.yaml")):
+    overlays = sorted(OVERLAYS_DIR.glob("*.yaml"))
+    assert overlays, f"no overlay in {OVERLAYS_DIR}"
+    for path in overlays:
         overlay = load_yaml(path)
         assert overlay["overlay"].startswith("1.1."), path.name
         for index, action in enumerate(overlay["actions"]):
@@ -52,7 +52,7 @@ def test_a_stale_overlay_fails_the_build_naming_overlay_and_action(tmp_path: Pat
         image.read_text().replace("/tencent-vod/v1/aigc-image:", "/tencent-vod/v2/aigc-image:")
     )
     with pytest.raises(OverlayError) as caught:
-        build(vendor, OVERLAYS, report=False)
+        build(vendor, OVERLAYS_DIR, report=False)
     message = str(caught.value)
     assert "11-operations.yaml" in message and "actions[0]" in message
     assert "/tencent-vod/v1/aigc-image" in message
@@ -67,7 +67,7 @@ def test_a_removed_field_makes_its_overlay_stale(tmp_path: Path) -> None:
         end = text.index("                ext_info:")
         doc.write_text(text[:start] + text[end:])
     with pytest.raises(OverlayError, match=r"30-number-types\.yaml.*actions\[0\]"):
-        build(vendor, OVERLAYS, report=False)
+        build(vendor, OVERLAYS_DIR, report=False)
 
 
 def test_build_spec_cli_fails_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_build_spec_cli_prints_nodes_touched_per_action(tmp_path: Path) -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     lines = [line for line in result.stdout.splitlines() if " actions[" in line]
-    actions = sum(len(load_yaml(p)["actions"]) for p in OVERLAYS.glob("*.yaml"))
+    actions = sum(len(load_yaml(p)["actions"]) for p in OVERLAYS_DIR.glob("*.yaml"))
     assert len(lines) == actions
     assert "overlays/32-value-sets.yaml: actions[1] update 7 nodes: Defect 10" in result.stdout
     assert out.read_text() == BUILT_SPEC.read_text()

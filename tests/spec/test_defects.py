@@ -153,7 +153,7 @@ def d7_fixed(spec: Any) -> bool:
 
 
 def d8(spec: Any) -> bool:
-    return prop(spec, VIDEO, "output_config", "duration")["type"] == "string"
+    return bool(prop(spec, VIDEO, "output_config", "duration")["type"] == "string")
 
 
 def d8_fixed(spec: Any) -> bool:
@@ -173,7 +173,8 @@ def d9(spec: Any) -> bool:
 
 
 def _enum(spec: Any, path: str, *names: str) -> list[str] | None:
-    return prop(spec, path, *names).get("enum")
+    enum: list[str] | None = prop(spec, path, *names).get("enum")
+    return enum
 
 
 def d10(spec: Any) -> bool:

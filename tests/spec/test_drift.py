@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from scripts.check_drift import check
-from tests.spec.specdata import ROOT
+from tests.data import ROOT
 
 COPIED = ("openapi", "overlays", "scripts", "generated", "pyproject.toml")
 

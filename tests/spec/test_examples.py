@@ -11,7 +11,8 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
 from scripts.overlay import load_yaml
-from tests.spec.specdata import BUILT_SPEC, plain
+from tests.data import BUILT_SPEC
+from tests.spec.specdata import plain
 
 SPEC = plain(load_yaml(BUILT_SPEC))
 

@@ -17,6 +17,8 @@ from chainhub_aigc_client.api.tasks import get_task
 from chainhub_aigc_client.api.videos import create_video_task
 from chainhub_aigc_client.models import (
     AigcImageTask,
+    AigcImageTaskInput,
+    AigcTaskOutput,
     CreateTaskResponse,
     FileInfoType,
     ImageTaskRequest,
@@ -29,7 +31,7 @@ from chainhub_aigc_client.types import Unset
 
 from scripts.build_spec import bundle
 from scripts.overlay import dump_yaml, load_yaml
-from tests.spec.specdata import ROOT, VENDOR_DIR
+from tests.data import BUILT_SPEC, VENDOR_DIR
 
 # API.md section 2, verbatim.
 CREATE_ANSWER = {
@@ -124,9 +126,11 @@ def test_query_answer_parses_into_typed_models() -> None:
     task = detail.aigc_image_task
     assert isinstance(task, AigcImageTask)
     assert (task.status, task.progress) == ("FINISH", 100)
+    assert isinstance(task.input_, AigcImageTaskInput)
     assert task.input_.model_version == "2.5"  # a string, not the number 2.5
+    assert isinstance(task.output, AigcTaskOutput) and isinstance(task.output.file_infos, list)
     files = task.output.file_infos
-    assert isinstance(files[0], TaskOutputFile)
+    assert isinstance(files[0], TaskOutputFile) and isinstance(files[0].file_url, str)
     assert files[0].file_url.endswith("aigcImageGenFile.png")
     assert files[0].expire_time == "2026-01-05T12:03:57Z"
 
@@ -143,7 +147,7 @@ def test_query_answer_with_null_tasks_and_unknown_fields_parses() -> None:
 
 
 def test_vendor_request_example_round_trips_through_the_request_model() -> None:
-    spec = load_yaml(ROOT / "openapi" / "chainhub-aigc.yaml")
+    spec = load_yaml(BUILT_SPEC)
     example = spec["paths"]["/tencent-vod/v1/aigc-image"]["post"]["requestBody"]["content"][
         "application/json"
     ]["example"]

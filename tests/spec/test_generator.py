@@ -10,7 +10,7 @@ from pathlib import Path
 import openapi_python_client
 
 from scripts.generate import GENERATOR_VERSION
-from tests.spec.specdata import ROOT
+from tests.data import ROOT
 
 UPSTREAM = Path(openapi_python_client.__file__).parent / "templates" / "client.py.jinja"
 OURS = ROOT / "openapi" / "templates" / "client.py.jinja"

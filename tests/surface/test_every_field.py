@@ -19,7 +19,8 @@ from chainhub_aigc_client.sdk_params import OPERATION_PARAMS, PARAMS_SCHEMAS
 
 from chainhub_aigc import cli
 from chainhub_aigc.mock import MockConfig, create_app
-from tests.conftest import DEV_TOKEN, ROOT
+from tests.data import MOCK_TOKEN as DEV_TOKEN
+from tests.data import ROOT
 from tests.surface.fields import (
     COMMANDS,
     FIELDS,
