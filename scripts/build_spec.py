@@ -128,6 +128,18 @@ class ActionTrace:
     stale: bool  # the target selected nothing (the build would fail here)
     changed: bool  # applying the action changed the document
     error: str | None = None  # the action cannot be applied (then it is the last one traced)
+    stale_copy: str | None = None  # the copy source that selected nothing (the action skipped)
+
+
+def _selects_nothing(query: str, document: Any) -> bool:
+    try:
+        return not jsonpath_rfc9535.find(query, document)
+    except jsonpath_rfc9535.JSONPathError:
+        return False  # not a valid JSONPath: apply_overlay says so when it is applied
+
+
+def _first_line(action: Any) -> str:
+    return str(action.get("description") or "").strip().split("\n")[0].strip()
 
 
 def trace(
@@ -149,10 +161,14 @@ def trace(
         for index, action in enumerate(overlay["actions"]):
             target = str(action["target"])
             before = json.dumps(spec)
-            try:
-                stale = not jsonpath_rfc9535.find(target, spec)
-            except jsonpath_rfc9535.JSONPathError:
-                stale = False  # not a valid JSONPath: apply_overlay says so below
+            stale = _selects_nothing(target, spec)
+            source = action.get("copy")
+            if source is not None and not stale and _selects_nothing(str(source), spec):
+                # A copy whose source is gone is stale too; skip it and go on collecting.
+                kind = "copy"
+                report = ActionReport(name, index, kind, target, 0, _first_line(action))
+                traces.append(ActionTrace(report, True, False, stale_copy=str(source)))
+                continue
             single = {**overlay, "actions": [action]}
             try:
                 spec, (report,) = apply_overlay(spec, single, name=name, allow_empty_targets=True)

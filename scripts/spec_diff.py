@@ -336,7 +336,10 @@ def _fields(
         if under(path, added):
             continue
         facts = new[path]
-        breaking = side == "request" and facts.required and (path == "" or _parent_of(path) in old)
+        parent = _parent_of(path)
+        # Required under a parent the client already sends (parameters have no parent entry).
+        sent = path == "" or parent in old or (parent == "" and "" not in new)
+        breaking = side == "request" and facts.required and sent
         what = _describe(facts) + (", required" if facts.required and side == "request" else "")
         yield Change(subject(path), "added", what, "breaking" if breaking else "compatible")
     for path in sorted(set(old) & set(new)):

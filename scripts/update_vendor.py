@@ -57,7 +57,7 @@ from scripts.import_vendor import (
     origin_of,
     read_sources,
 )
-from scripts.overlay import OverlayError, YamlRoundTripError, load_overlay, load_yaml
+from scripts.overlay import OverlayError, YamlRoundTripError, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,7 +121,13 @@ def problem_lines(traces: list[ActionTrace]) -> list[str]:
     """One line per stale overlay action (and the action that could not be applied, if any)."""
     lines = []
     for t in traces:
-        if t.stale:
+        if t.stale_copy is not None:
+            lines.append(
+                f"{t.report.overlay}: actions[{t.report.index}] (copy {t.stale_copy}): "
+                "the copy source selects nothing in the new vendor documents: update the copy "
+                "path or remove the action"
+            )
+        elif t.stale:
             lines.append(
                 f"{t.report.overlay}: actions[{t.report.index}] (target {t.report.target}): "
                 "selects nothing in the new vendor documents: update the target or remove "
@@ -193,6 +199,7 @@ def update(documents: list[Path], out: TextIO = sys.stdout) -> int:
         for item in imported:
             how = "replaces" if item.replaced else "new vendor file"
             print(f"import: {item.document} -> openapi/vendor/{item.file} ({how})", file=out)
+        new_vendor = _vendor_bundle(staged)
         try:
             spec, traces = trace(staged, OVERLAYS_DIR)
         except (OverlayError, BuildError, YAMLError) as exc:
@@ -204,6 +211,7 @@ def update(documents: list[Path], out: TextIO = sys.stdout) -> int:
             text = render(spec)
         except (BuildError, YamlRoundTripError) as exc:
             raise UpdateError([f"build: {exc}"]) from exc
+        new_spec = _plain(spec)
         # Commit: vendor files, built spec, generated code; on any failure put all back.
         backup = Path(tmp) / "backup"
         shutil.copytree(openapi_dir, backup / "openapi")
@@ -223,11 +231,10 @@ def update(documents: list[Path], out: TextIO = sys.stdout) -> int:
             if isinstance(exc, GenerateError | OSError):
                 raise UpdateError([f"generate: {' '.join(str(exc).split())[:2000]}"]) from exc
             raise
-    new_spec = _plain(load_yaml(SPEC))
     changes = spec_diff.diff(old_spec, new_spec)
     print("\ncontract diff (old -> new built spec):", file=out)
     out.write(spec_diff.render(changes))
-    report = defect_report(old_vendor, _vendor_bundle(VENDOR_DIR), new_spec, traces)
+    report = defect_report(old_vendor, new_vendor, new_spec, traces)
     if report:
         print("\nvendor defects and overlays:", file=out)
         for line in report:
@@ -245,12 +252,6 @@ def main(argv: list[str] | None = None) -> int:
         help="a saved vendor Markdown page or a bare OpenAPI YAML document",
     )
     args = parser.parse_args(argv)
-    for overlay in sorted(OVERLAYS_DIR.glob("*.yaml")):
-        try:
-            load_overlay(overlay)
-        except OverlayError as exc:
-            print(f"vendor-update: {exc}", file=sys.stderr)
-            return 1
     try:
         return update(args.documents)
     except UpdateError as exc:
