@@ -28,12 +28,12 @@ value or was closed; a request limit tightened; a response enum that gained a va
 opened (a client with the closed set rejects the new value); a response type widened (any
 change but number -> integer or losing nullable); a response field that became optional.
 
-Why not a library: the maintained OpenAPI diff tools are not Python (oasdiff is Go,
-openapi-changes and api-smart-diff are Node); the Python ones on PyPI either compare paths and
-parameters only (api-diff-sentinel), or skip anyOf, enums and limits, treat request and
-response alike and read YAML 1.1 through PyYAML, which turns `16:9` into 969
-(api-schema-diff), or list field names without types (openapi-lens). This module is small
-and reads YAML 1.2 through the pipeline's own loader.
+Why not a library: the maintained OpenAPI diff tools are not Python (oasdiff and
+openapi-changes are Go programs, api-smart-diff is Node); the Python ones on PyPI either compare
+paths and parameters only (api-diff-sentinel), or skip anyOf, enums and limits, treat request
+and response alike and read YAML 1.1 through PyYAML, which turns `16:9` into 969
+(api-schema-diff), or list field names without types (openapi-lens). This module is small and
+reads YAML 1.2 through the pipeline's own loader.
 """
 
 from __future__ import annotations

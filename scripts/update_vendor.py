@@ -239,6 +239,11 @@ def update(documents: list[Path], out: TextIO = sys.stdout) -> int:
         print("\nvendor defects and overlays:", file=out)
         for line in report:
             print(line, file=out)
+    print(
+        "\nnext: review the diff, run `make test`, then commit openapi/, generated/ and any "
+        "overlay you changed",
+        file=out,
+    )
     return 0
 
 

@@ -101,13 +101,25 @@ def page(yaml_text: str, title: str = "Create task") -> str:
     return f"# {title}\n\n## OpenAPI Specification\n\n```yaml\n{yaml_text}```\n"
 
 
-def insert_after(text: str, pattern: str, addition: str) -> str:
-    """Insert `addition` (its lines indented like the matched line's last line) after the one
-    match of `pattern` (a multi-line regex) in a vendor document."""
-    matches = list(re.finditer(pattern, text, flags=re.MULTILINE))
-    assert len(matches) == 1, f"{pattern!r} matches {len(matches)} times in the vendor document"
-    end = matches[0].end()
-    return text[:end] + addition + text[end:]
+# The request body's properties, and output_config's: group 1 is the indentation of the key.
+REQUEST_PROPERTIES = (
+    r"^( +)requestBody:\n\1  content:\n\1    application/json:\n\1      schema:\n"
+    r"\1        type: object\n\1        properties:\n"
+)
+OUTPUT_CONFIG_PROPERTIES = r"^( +)output_config:\n\1  type: object\n\1  properties:\n"
+
+
+def add_property(text: str, where: str, depth: int, name: str, schema: dict[str, str]) -> str:
+    """Add a property to a vendor document as the vendor would write it: after the one match of
+    `where`, indented `depth` steps of two spaces deeper than the key its group 1 indents. The
+    indentation comes from the document, so the drill survives the vendor's other changes."""
+    matches = list(re.finditer(where, text, flags=re.MULTILINE))
+    assert len(matches) == 1, f"{where!r} matches {len(matches)} times in the vendor document"
+    match = matches[0]
+    assert not re.search(rf"^ +{name}:", text, flags=re.MULTILINE), f"{name} exists already"
+    indent = match.group(1) + "  " * depth
+    lines = [f"{indent}{name}:\n"] + [f"{indent}  {k}: {v}\n" for k, v in schema.items()]
+    return text[: match.end()] + "".join(lines) + text[match.end() :]
 
 
 def run_script(repo: Path, *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:

@@ -21,12 +21,14 @@ from tests.vendor.drillkit import (
     IMAGE_FILE,
     IMAGE_PATH,
     MODELS_PATH,
+    OUTPUT_CONFIG_PROPERTIES,
+    REQUEST_PROPERTIES,
     VIDEO_BODY,
     VIDEO_FILE,
     VIDEO_PATH,
     Drill,
+    add_property,
     cli_help,
-    insert_after,
     page,
     run_script,
     shared_drill,
@@ -34,6 +36,7 @@ from tests.vendor.drillkit import (
     typed_params,
 )
 
+FIELD = "watermark_strength"  # a new optional request field (no vendor document has it)
 SURFACE = pytest.mark.xfail(strict=True, reason="surface derivation lands with the surface branch")
 
 
@@ -73,12 +76,12 @@ def _assert_mock_and_sdk(drill: Drill, field: str, sent: dict[str, Any]) -> None
 
 
 def _top_level_field(repo: Path) -> list[Path]:
-    text = insert_after(
+    text = add_property(
         _vendor_text(repo, IMAGE_FILE),
-        r"^              properties:\n(?=                prompt:\n)",
-        "                seed:\n"
-        "                  type: integer\n"
-        "                  description: Random seed, for a repeatable image.\n",
+        REQUEST_PROPERTIES,
+        5,
+        FIELD,
+        {"type": "integer", "description": "Strength of the visible watermark."},
     )
     return [_write(repo, "image-page.md", page(text))]
 
@@ -86,19 +89,21 @@ def _top_level_field(repo: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def top_level(tmp_path_factory: pytest.TempPathFactory) -> Drill:
     job = _create_job(
-        "images", IMAGE_PATH, {**IMAGE_BODY, "seed": 7}, {**IMAGE_BODY, "seed": "seven"}
+        "images", IMAGE_PATH, {**IMAGE_BODY, FIELD: 7}, {**IMAGE_BODY, FIELD: "seven"}
     )
     return shared_drill(tmp_path_factory, "top-level-field", _top_level_field, job)
 
 
 def test_top_level_field_flows_through_as_compatible(top_level: Drill) -> None:
     assert top_level.returncode == 0, top_level.stderr
-    assert top_level.diff_lines == ["compatible  added     createImageTask request seed: integer"]
+    assert top_level.diff_lines == [
+        f"compatible  added     createImageTask request {FIELD}: integer"
+    ]
     assert "1 contract change: 0 breaking, 1 compatible" in top_level.stdout
 
 
 def test_top_level_field_reaches_the_mock_and_the_sdk(top_level: Drill) -> None:
-    _assert_mock_and_sdk(top_level, "seed", {"seed": 7, "prompt": "a red fox"})
+    _assert_mock_and_sdk(top_level, FIELD, {FIELD: 7, "prompt": "a red fox"})
 
 
 IMAGE_CONTROL = "client.images.create(model_name='GEM', model_version='3.0', prompt='x')"
@@ -106,19 +111,19 @@ IMAGE_CONTROL = "client.images.create(model_name='GEM', model_version='3.0', pro
 
 @SURFACE
 def test_top_level_field_typed_params_accept_it(top_level: Drill) -> None:
-    call = "client.images.create(model_name='GEM', model_version='3.0', prompt='x', seed=7)"
+    call = f"client.images.create(model_name='GEM', model_version='3.0', prompt='x', {FIELD}=7)"
     assert typed_params(top_level, IMAGE_CONTROL, call).field_errors == []
 
 
 @SURFACE
 def test_top_level_field_cli_has_the_option(top_level: Drill) -> None:
-    assert "--seed" in cli_help(top_level, "image")
+    assert f"--{FIELD.replace('_', '-')}" in cli_help(top_level, "image")
 
 
 def test_the_surface_probes_pass_without_the_new_field(top_level: Drill) -> None:
     """The control of the two surface checks: the same probes without the new field are clean,
     so their failure today is about the field, not the probe."""
-    call = "client.images.create(model_name='GEM', model_version='3.0', prompt='x', seed=7)"
+    call = f"client.images.create(model_name='GEM', model_version='3.0', prompt='x', {FIELD}=7)"
     assert typed_params(top_level, IMAGE_CONTROL, call).control_errors == []
     assert "--enhance-prompt" in cli_help(top_level, "image")
 
@@ -127,13 +132,12 @@ def test_the_surface_probes_pass_without_the_new_field(top_level: Drill) -> None
 
 
 def _nested_field(repo: Path) -> list[Path]:
-    text = insert_after(
+    text = add_property(
         _vendor_text(repo, VIDEO_FILE),
-        r"^                output_config:\n                  type: object\n"
-        r"                  properties:\n",
-        "                    frame_rate:\n"
-        "                      type: integer\n"
-        "                      description: Frames per second of the output video.\n",
+        OUTPUT_CONFIG_PROPERTIES,
+        2,
+        "frame_rate",
+        {"type": "integer", "description": "Frames per second of the output video."},
     )
     return [_write(repo, "video-page.md", page(text))]
 
@@ -420,7 +424,8 @@ def test_a_defect_fixed_upstream_is_reported_with_its_redundant_action(
     assert defect_fixed.returncode == 0, defect_fixed.stderr
     assert defect_fixed.diff_lines == []
     assert "no contract changes" in defect_fixed.stdout
-    report = defect_fixed.stdout.split("vendor defects and overlays:\n", 1)[1].splitlines()
+    section = defect_fixed.stdout.split("vendor defects and overlays:\n", 1)[1]
+    report = section.split("\n\n", 1)[0].splitlines()
     assert report == [
         "defect 7 (tasks_priority declared a string) is fixed upstream",
         "  overlays/30-number-types.yaml actions[0] is now redundant (it changes nothing): "
@@ -471,12 +476,12 @@ def test_a_renamed_path_leaves_openapi_and_generated_unchanged(renamed: Drill) -
 def _generator_refuses(repo: Path) -> list[Path]:
     # A number enum: openapi-python-client drops it with a warning, which --fail-on-warning
     # turns into a failure (NOTES.md), after the spec has been built and written.
-    text = insert_after(
+    text = add_property(
         _vendor_text(repo, IMAGE_FILE),
-        r"^              properties:\n(?=                prompt:\n)",
-        "                quality:\n"
-        "                  type: number\n"
-        "                  enum: [1.5, 2.5]\n",
+        REQUEST_PROPERTIES,
+        5,
+        "quality_level",
+        {"type": "number", "enum": "[1.5, 2.5]"},
     )
     return [_write(repo, "image-page.md", page(text))]
 
