@@ -3,6 +3,8 @@
 #   make test      the whole test suite (drift check, overlays, spec, mock contract, SDK, CLI)
 #   make generate  vendor YAML + overlays -> openapi/chainhub-aigc.yaml -> generated/ client
 #   make check     fail if the committed spec or client differs from a fresh rebuild
+#   make vendor-update DOCS="PAGE..."  import changed vendor pages, rebuild, regenerate, and
+#                  print the contract diff (all or nothing)
 #   make lint      ruff + mypy (strict)
 #   make bench     the benchmarks under bench/ (not part of the tests)
 
@@ -14,7 +16,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install generate check test lint demo bench clean
+.PHONY: install generate check test lint demo bench clean vendor-update
 
 install: $(STAMP)
 
@@ -33,6 +35,10 @@ generate: install
 
 check: install
 	$(PY) scripts/check_drift.py
+
+vendor-update: install
+	@test -n "$(DOCS)" || { echo 'usage: make vendor-update DOCS="PAGE_OR_YAML ..."' >&2; exit 2; }
+	$(PY) scripts/update_vendor.py $(DOCS)
 
 test: install
 	$(VENV)/bin/pytest -n auto

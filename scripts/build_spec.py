@@ -11,17 +11,24 @@
 
 Prints, per overlay action, how many nodes it touched. Exit 1 with one line on stderr on failure;
 nothing is written then.
+
+`trace()` is the same build for scripts/update_vendor.py: it applies every action even when its
+target selects nothing, and says of each whether it was stale (selected nothing) and whether it
+changed the document, so that a vendor change is reported whole (every stale action, every
+action the vendor made redundant) instead of failing at the first.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+import jsonpath_rfc9535
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
@@ -101,11 +108,79 @@ def build(
         if report:  # the same line per action as scripts/overlay.py prints
             for action in actions:
                 print(format_report(action))
+    return render(spec), reports
+
+
+def render(spec: Any) -> str:
+    """Validate a built spec as OpenAPI 3.0 and return the text of the BUILT file."""
     try:
         validate(_plain(spec))
     except OpenAPIValidationError as exc:
         raise BuildError(f"the built spec is not valid OpenAPI: {exc.message}") from exc
-    return HEADER + dump_yaml(spec), reports
+    return HEADER + dump_yaml(spec)
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionTrace:
+    """One overlay action as `trace()` applied it."""
+
+    report: ActionReport
+    stale: bool  # the target selected nothing (the build would fail here)
+    changed: bool  # applying the action changed the document
+    error: str | None = None  # the action cannot be applied (then it is the last one traced)
+    stale_copy: str | None = None  # the copy source that selected nothing (the action skipped)
+
+
+def _selects_nothing(query: str, document: Any) -> bool:
+    try:
+        return not jsonpath_rfc9535.find(query, document)
+    except jsonpath_rfc9535.JSONPathError:
+        return False  # not a valid JSONPath: apply_overlay says so when it is applied
+
+
+def _first_line(action: Any) -> str:
+    return str(action.get("description") or "").strip().split("\n")[0].strip()
+
+
+def trace(
+    vendor_dir: Path = VENDOR_DIR, overlays_dir: Path = OVERLAYS_DIR
+) -> tuple[Any, list[ActionTrace]]:
+    """Bundle and apply every overlay action one by one, empty targets allowed; return the
+    resulting document (not validated: see `render`) and a trace of every action.
+
+    An action that cannot be applied at all (e.g. a merge of an object into a string) ends the
+    trace: its `error` is the applier's one-line message, naming the overlay and the action.
+    Raises OverlayError only for an overlay file that is not a valid overlay.
+    """
+    vendor_files = sorted(vendor_dir.glob("*.yaml"))
+    spec = bundle([(path.name, load_yaml(path)) for path in vendor_files])
+    overlays = [(path, load_overlay(path)) for path in sorted(overlays_dir.glob("*.yaml"))]
+    traces: list[ActionTrace] = []
+    for path, overlay in overlays:
+        name = _display(path)
+        for index, action in enumerate(overlay["actions"]):
+            target = str(action["target"])
+            before = json.dumps(spec)
+            stale = _selects_nothing(target, spec)
+            source = action.get("copy")
+            if source is not None and not stale and _selects_nothing(str(source), spec):
+                # A copy whose source is gone is stale too; skip it and go on collecting.
+                kind = "copy"
+                report = ActionReport(name, index, kind, target, 0, _first_line(action))
+                traces.append(ActionTrace(report, True, False, stale_copy=str(source)))
+                continue
+            single = {**overlay, "actions": [action]}
+            try:
+                spec, (report,) = apply_overlay(spec, single, name=name, allow_empty_targets=True)
+            except OverlayError as exc:  # put back the index of the action in its file
+                error = OverlayError(name, exc.reason, index=index, target=target)
+                kind = "remove" if action.get("remove") is True else "update"
+                report = ActionReport(name, index, kind, target, 0, "")
+                traces.append(ActionTrace(report, stale, False, str(error)))
+                return spec, traces  # what follows would be applied to a broken document
+            report = dataclasses.replace(report, index=index)
+            traces.append(ActionTrace(report, stale, json.dumps(spec) != before))
+    return spec, traces
 
 
 def _display(path: Path) -> str:

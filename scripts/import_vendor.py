@@ -10,6 +10,9 @@ The target file name is derived from the document's only path (`/tencent-vod/v1/
 -> `aigc-image.yaml`) unless --name is given. SOURCES is updated with the sha256, the document the
 block came from, and its origin. Then `make generate` re-applies the overlays; an overlay that no
 longer matches the new document fails the build.
+
+`make vendor-update DOCS=...` (scripts/update_vendor.py) does all of it in one step, all or
+nothing, and prints the contract diff: prefer it. This script is the import step it reuses.
 """
 
 from __future__ import annotations
@@ -151,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.document}: {exc}", file=sys.stderr)
         return 1
     print(f"{entry.file}: sha256 {entry.sha256} from {entry.document}")
-    print("next: `make generate` re-applies every overlay to the new document")
+    print(
+        "next: `make generate` re-applies every overlay to the new document "
+        '(`make vendor-update DOCS="..."` imports, rebuilds and diffs in one step)'
+    )
     return 0
 
 
