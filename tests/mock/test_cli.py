@@ -47,15 +47,22 @@ def test_options_reach_the_mock(run_mock_cli: RunMockCli) -> None:
         "4",
         "--seed",
         "3",
+        "--request-timeout",
+        "2.5",
+        "--max-store-bytes",
+        "3M",
     )
     with run_mock_cli(*args) as mock:
-        listing = httpx.get(mock.url + "/_mock/tasks").json()
+        assert httpx.get(mock.url + "/_mock/tasks").status_code == 401  # the token is needed
+        listing = httpx.get(mock.url + "/_mock/tasks", headers=AUTH).json()
         assert listing["Config"] == {
             "Mode": "timed",
             "FinishAfter": 60.0,
             "FaultRate": 1.0,
             "Faults": ["rate-limit"],
             "Seed": 3,
+            "RequestTimeout": 2.5,
+            "MaxStoreBytes": 3 * 1024 * 1024,
         }
         response = httpx.post(mock.url + IMAGE_PATH, json=IMAGE, headers=AUTH)
         assert response.status_code == 429 and response.headers["retry-after"] == "4"
@@ -88,16 +95,32 @@ def test_arguments_and_defaults() -> None:
         parser.parse_args(["--fault-rate", "0.2", "--faults", "drop, latency", "--seed", "7"])
     )
     assert faulty.faults == ("drop", "latency") and faulty.seed == 7
+    assert config.request_timeout == 5 and config.max_store_bytes == 64 * 1024 * 1024
+    for text, size in (("1000", 1000), ("2k", 2048), ("64M", 64 << 20), ("1GiB", 1 << 30)):
+        assert config_from_args(parser.parse_args(["--max-store-bytes", text])).max_store_bytes == (
+            size
+        )
     assert callable(run_from_args)
 
 
 @pytest.mark.parametrize(
-    "argv", [["--fault-rate", "2"], ["--faults", "explode"], ["--mode", "fast"]]
+    "argv",
+    [
+        ["--fault-rate", "2"],
+        ["--faults", "explode"],
+        ["--mode", "fast"],
+        ["--request-timeout", "0"],
+        ["--request-timeout", "nan"],
+        ["--max-store-bytes", "0"],
+        ["--max-store-bytes", "-5M"],
+        ["--max-store-bytes", "1.5G"],
+    ],
 )
 def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     assert exit_.value.code == 2
+    assert argv[0] in capsys.readouterr().err  # the message names the option
 
 
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:

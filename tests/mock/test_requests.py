@@ -346,10 +346,11 @@ async def test_an_unknown_task_id_is_404(client: InProcess, task_id: str) -> Non
     assert code == "ResourceNotFound"
 
 
-async def test_the_auth_header_is_not_required_by_other_routes(client: InProcess) -> None:
+async def test_the_spec_needs_no_token_and_the_mock_routes_do(client: InProcess) -> None:
     client.http.headers.pop("Authorization")
     assert (await client.http.get("/openapi.json")).status_code == 200
-    assert (await client.http.get("/_mock/tasks")).status_code == 200
+    assert (await client.http.get("/_mock/tasks")).status_code == 401
+    assert (await client.http.get("/_mock/tasks", headers=AUTH)).status_code == 200
 
 
 async def test_auth_header_is_the_only_one_needed(client: InProcess) -> None:

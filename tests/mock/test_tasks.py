@@ -343,7 +343,6 @@ async def test_admin_tasks_and_reset(client: InProcess) -> None:
     task_id = await client.create(session_id="admin-1")
     await client.http.post(IMAGE_PATH, json={**IMAGE, "session_id": "admin-1"})
     await client.query(task_id)
-    client.http.headers.pop("Authorization")
     listing = (await client.http.get("/_mock/tasks")).json()
     (task,) = listing["Tasks"]
     assert task["TaskId"] == task_id and task["SessionId"] == "admin-1"
@@ -353,7 +352,6 @@ async def test_admin_tasks_and_reset(client: InProcess) -> None:
     reset = await client.http.post("/_mock/reset")
     assert reset.status_code == 200 and reset.json() == {"Reset": True}
     assert (await client.http.get("/_mock/tasks")).json()["Tasks"] == []
-    client.http.headers["Authorization"] = "Bearer dev-token"
     assert (
         await client.http.post(IMAGE_PATH, json={**IMAGE, "session_id": "admin-1"})
     ).status_code == 200

@@ -19,10 +19,13 @@ The design, module by module:
 - `tasks`: what the operations do (createImageTask, createVideoTask, getTask by operationId);
 - `synth`: what every other operation of the spec answers (its documented success, from the
   examples or synthesized from the schema), so no operation is ever a 501;
-- `state`: tasks, session_id deduplication, task progress (deterministic or timed);
+- `state`: tasks (bounded in count and in bytes), session_id deduplication, task progress
+  (deterministic or timed);
 - `config`: `MockConfig` and the fault vocabulary of `X-Mock-Fault` / `--faults`;
 - `media`: the PNG and MP4 that finished tasks serve;
-- `server`: uvicorn in a thread (`MockServer`) or in the foreground (the command line).
+- `server`: uvicorn in a thread (`MockServer`) or in the foreground (the command line), with
+  what uvicorn lacks against slow or hostile clients: a deadline for each whole request and a
+  bound on request heads.
 """
 
 import warnings

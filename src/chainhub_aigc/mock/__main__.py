@@ -10,6 +10,7 @@ It prints one line with the URL once it listens; Ctrl-C (or SIGTERM) stops it cl
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,27 @@ def _rate(value: str) -> float:
     if not 0.0 <= rate <= 1.0:
         raise argparse.ArgumentTypeError("the fault rate is a share between 0 and 1")
     return rate
+
+
+_DEFAULTS = MockConfig()
+_SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def _size(value: str) -> int:
+    """A size in bytes: a whole number, optionally followed by K, M or G (powers of 1024)."""
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    unit = text[-1:] if text[-1:] in ("K", "M", "G") else ""
+    digits = text[: len(text) - len(unit)]
+    if not digits.isdigit() or int(digits) < 1:
+        raise argparse.ArgumentTypeError(f"a size is a whole number > 0 [K|M|G], not {value!r}")
+    return int(digits) * _SIZE_UNITS[unit]
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise argparse.ArgumentTypeError(f"a number of seconds > 0, not {value!r}")
+    return seconds
 
 
 def _port(value: str) -> int:
@@ -93,6 +115,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--retry-after", type=int, default=1, help="Retry-After seconds of a drawn rate-limit"
     )
     parser.add_argument(
+        "--request-timeout",
+        type=_seconds,
+        default=_DEFAULTS.request_timeout,
+        metavar="SECONDS",
+        help="a connection that has not sent a whole request (headers and body) this long "
+        "after its first byte is closed (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-store-bytes",
+        type=_size,
+        default=_DEFAULTS.max_store_bytes,
+        metavar="SIZE",
+        help="the task store's bound in bytes, e.g. 64M; the oldest tasks are forgotten "
+        "beyond it (default: %(default)s)",
+    )
+    parser.add_argument(
         "--spec", type=Path, default=None, help="an OpenAPI file (default: the packaged spec)"
     )
     parser.epilog = (
@@ -116,6 +154,8 @@ def config_from_args(args: argparse.Namespace) -> MockConfig:
         fault_files=args.fault_files,
         latency=args.latency,
         retry_after=args.retry_after,
+        request_timeout=args.request_timeout,
+        max_store_bytes=args.max_store_bytes,
         spec_path=args.spec,
     )
 

@@ -12,7 +12,9 @@ Mock-only routes, outside the spec (and so outside schemathesis' reach):
     GET  /_mock/tasks                       tasks, session_id create counts, config
     POST /_mock/reset                       forget every task and session_id, reseed faults
     GET  /_mock/files/{task_id}/{name}      the output file of a finished task (no auth,
-                                            like a CDN URL)
+                                            like a CDN URL: downloads carry no credentials)
+Every other /_mock/ path, and the two above, answer 401 without a valid bearer token (before
+their method or existence is checked), in the API's envelope.
 
 Dropping a connection ("drop", "lost-response") needs the server's transport, which ASGI does
 not expose. The mock's own server (`MockServer`, the command line) runs uvicorn with a
@@ -49,6 +51,7 @@ from chainhub_aigc.mock.config import (
     FAULT_HEADER,
     LATENCY,
     LOST_RESPONSE,
+    MAX_LATENCY,
     RATE_LIMIT,
     TASK_FAIL,
     TASK_FAILURES,
@@ -236,6 +239,10 @@ class _Faults:
             if fault.kind == LATENCY:
                 seconds = fault.param("seconds")
                 self.latency += float(seconds) if seconds is not None else config.latency
+                if self.latency > MAX_LATENCY:  # each is capped; so is their sum
+                    raise FaultSyntaxError(
+                        f"latency: the delays add up to more than {MAX_LATENCY:g} seconds"
+                    )
             elif fault.kind == LOST_RESPONSE:
                 self.lost = True
             elif fault.kind == TASK_FAIL:
@@ -284,11 +291,15 @@ class MockApp:
             routes.append(Route(starlette_path, self._endpoint(by_path[path], names)))
         routes += [
             Route("/openapi.json", self._openapi, methods=["GET"]),
-            Route("/_mock/tasks", self._admin_tasks, methods=["GET"]),
-            Route("/_mock/reset", self._admin_reset, methods=["POST"]),
             Route(FILES_PREFIX + "/{task_id}/{name}", self._file, methods=["GET"]),
+            Route("/_mock/tasks", self._admin({"GET": self._admin_tasks})),
+            Route("/_mock/reset", self._admin({"POST": self._admin_reset})),
+            Route("/_mock/{rest:path}", self._admin({})),  # 401, then 404
         ]
         return routes
+
+    def _admin(self, handlers: dict[str, Callable[[], AnyReply]]) -> _AdminEndpoint:
+        return _AdminEndpoint(handlers, self.tokens)
 
     def _endpoint(self, by_method: dict[str, Operation], names: dict[str, str]) -> _PathEndpoint:
         calls = {method: self._pipeline(op, names) for method, op in by_method.items()}
@@ -311,13 +322,7 @@ class MockApp:
         async def pipeline(scope: Scope, receive: Receive, headers: dict[bytes, bytes]) -> AnyReply:
             request_id = new_request_id()
             if secured and not _authorized(headers.get(b"authorization"), tokens):
-                return error_response(
-                    401,
-                    "AuthFailure.SignatureFailure",
-                    "missing or invalid bearer token (send Authorization: Bearer <api key>)",
-                    request_id,
-                    {"WWW-Authenticate": 'Bearer realm="chainhub"'},
-                )
+                return _unauthorized(request_id)
             faults: _Faults | None = None
             header = headers.get(fault_header)
             try:
@@ -484,10 +489,10 @@ class MockApp:
     async def _openapi(self, request: Request) -> AnyReply:
         return Response(self.spec_json, 200, media_type=JSON_MEDIA_TYPE)
 
-    async def _admin_tasks(self, request: Request) -> AnyReply:
+    def _admin_tasks(self) -> AnyReply:
         return json_response(200, self.state.snapshot())
 
-    async def _admin_reset(self, request: Request) -> AnyReply:
+    def _admin_reset(self) -> AnyReply:
         self.state.reset()
         return json_response(200, {"Reset": True})
 
@@ -565,6 +570,50 @@ class _PathEndpoint:
             headers = {key.lower(): value for key, value in scope["headers"]}
             reply = await call(scope, receive, headers)
         await reply(scope, receive, send)
+
+
+class _AdminEndpoint:
+    """A mock-only /_mock/ route: the token first (401), then the method (405), then the
+    handler; a path with no handler at all is a 404 once the token is good."""
+
+    __slots__ = ("handlers", "tokens")
+
+    def __init__(self, handlers: dict[str, Callable[[], AnyReply]], tokens: frozenset[str]) -> None:
+        self.handlers = handlers
+        self.tokens = tokens
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        authorization = next(
+            (v for k, v in scope["headers"] if k.lower() == b"authorization"), None
+        )
+        method = scope["method"]
+        handler = self.handlers.get(method)
+        reply: AnyReply
+        if not _authorized(authorization, self.tokens):
+            reply = _unauthorized(new_request_id())
+        elif not self.handlers:
+            reply = error_response(404, "InvalidAction", f"no such path: {scope['path']}")
+        elif handler is None:
+            allow = ", ".join(sorted(self.handlers))
+            reply = error_response(
+                405,
+                "UnsupportedOperation",
+                f"{method} is not supported on {scope['path']} (allowed: {allow})",
+                headers={"Allow": allow},
+            )
+        else:
+            reply = handler()
+        await reply(scope, receive, send)
+
+
+def _unauthorized(request_id: str) -> JSONReply:
+    return error_response(
+        401,
+        "AuthFailure.SignatureFailure",
+        "missing or invalid bearer token (send Authorization: Bearer <api key>)",
+        request_id,
+        {"WWW-Authenticate": 'Bearer realm="chainhub"'},
+    )
 
 
 def _canned_reply(canned: CannedAnswer | None, request_id: str) -> AnyReply:

@@ -11,7 +11,9 @@ per-request header `X-Mock-Fault` and the command line's `--faults` use the same
     drop                                    the connection is closed, no HTTP response at all
     lost-response                           the request is carried out (a create creates its
                                             task and records its session_id), then dropped
-    latency[;seconds=S]                     the answer is delayed by S seconds (<= 30)
+    latency[;seconds=S]                     the answer is delayed by S seconds (<= 30; the
+                                            latency faults of one request add up, and their
+                                            sum is held to the same cap)
     task-fail[;code=ErrCodeExt][;errcode=N][;message=TEXT]
                                             on a create: the task later FINISHes failed
 
@@ -160,8 +162,15 @@ class MockConfig:
     retry_after: int = 1  # seconds, for a rate-based `rate-limit` fault
     max_body_bytes: int = 10 * 1024 * 1024
     max_tasks: int = 100_000  # the oldest task is forgotten beyond this (memory stays bounded)
+    # ... and beyond this many bytes of stored tasks (what a task stores grows with its request:
+    # the echoed prompt), oldest first; the newest task is always kept.
+    max_store_bytes: int = 64 * 1024 * 1024
     max_sessions: int = 100_000  # the dedup table is bounded the same way
     retention_seconds: float = 3 * 24 * 3600  # queries and session_id dedup: the last 3 days
+    # Seconds a connection has to send one whole request (headers and body), counted from its
+    # first byte (for a new connection, from its opening); past it the connection is closed.
+    # Enforced by the mock's own server (MockServer, the command line), not by the ASGI app.
+    request_timeout: float = 5.0
     app_id: str = "1392336703"  # the <appid> prefix of task ids
     spec_path: Path | None = field(default=None)  # None: the spec shipped in the wheel
 
@@ -179,8 +188,11 @@ class MockConfig:
             raise ValueError(f"latency must be between 0 and {MAX_LATENCY} seconds")
         if self.retry_after < 0:
             raise ValueError("retry_after must be >= 0")
-        if self.max_body_bytes < 1 or self.max_tasks < 1 or self.max_sessions < 1:
-            raise ValueError("max_body_bytes, max_tasks and max_sessions must be positive")
+        for name in ("max_body_bytes", "max_tasks", "max_sessions", "max_store_bytes"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be positive")
+        if not (math.isfinite(self.request_timeout) and self.request_timeout > 0):
+            raise ValueError("request_timeout must be a number of seconds > 0")
         if not isinstance(self.tokens, frozenset):  # a str would be taken letter by letter
             raise TypeError("tokens must be a frozenset of strings")
 

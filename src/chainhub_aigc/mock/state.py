@@ -1,9 +1,12 @@
 """The mock's memory: tasks, the session_id dedup table, and the fault dice.
 
 Everything is in one process and one event loop, so plain dicts suffice (no locks: handlers
-never await while they change the state). Both tables are bounded: the oldest task is
-forgotten beyond `max_tasks`, and a session_id is remembered for `retention_seconds` (the
-real API's 3 days) or until `max_sessions` newer ones push it out.
+never await while they change the state). Both tables are bounded: the oldest tasks are
+forgotten beyond `max_tasks` tasks or `max_store_bytes` bytes (a task stores the echo of its
+request, so a few creates with megabyte prompts weigh more than thousands of small ones; the
+newest task is always kept), and a session_id is remembered for `retention_seconds` (the real
+API's 3 days) or until `max_sessions` newer ones push it out. A forgotten task answers 404
+ResourceNotFound, as an expired one does; its session_id still counts as used.
 
 A task's progress is a function of the mode:
 - deterministic: the first `finish_after` queries answer unfinished (the 1st WAITING with
@@ -17,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import sys
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, MutableMapping
@@ -32,6 +36,12 @@ FINISH = "FINISH"
 
 # TaskType -> the file its FileUrl serves.
 MEDIA: dict[str, MediaFile] = {"AigcImageTask": IMAGE, "AigcVideoTask": VIDEO}
+
+# What a task record weighs besides its texts of unbounded length (the two JSON texts, a
+# failure's code and message): the dict and its short values (ids, names, numbers), rounded up
+# from sys.getsizeof of a record with the longest values the spec allows. Those texts are
+# counted by their length: ASCII (JSON) and latin-1 (a fault header) store one byte a character.
+RECORD_OVERHEAD_BYTES = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +104,7 @@ class MockTask:
     fail_code: _Field[int | None] = _Field()
     fail_ext: _Field[str] = _Field()
     fail_message: _Field[str] = _Field()
+    store_bytes: _Field[int] = _Field()  # what the record weighs in the store (see TaskTable)
 
     def __init__(self, record: dict[str, Any]) -> None:
         self.record = record
@@ -134,6 +145,10 @@ class MockTask:
                 "fail_code": failure.err_code if failure else None,
                 "fail_ext": failure.err_code_ext if failure else "",
                 "fail_message": failure.message if failure else "",
+                "store_bytes": RECORD_OVERHEAD_BYTES
+                + len(input_json)
+                + len(task_fields_json)
+                + (len(failure.err_code_ext) + len(failure.message) if failure else 0),
             }
         )
 
@@ -180,19 +195,28 @@ class MockTask:
 
 
 class TaskTable(MutableMapping[str, MockTask]):
-    """task_id -> MockTask, over a dict of records (in creation order)."""
+    """task_id -> MockTask, over a dict of records (in creation order); `bytes` is the sum of
+    the records' `store_bytes`, as they were when stored."""
 
     def __init__(self) -> None:
         self.records: dict[str, dict[str, Any]] = {}
+        self.bytes = 0
 
     def __getitem__(self, task_id: str) -> MockTask:
         return MockTask(self.records[task_id])
 
     def __setitem__(self, task_id: str, task: MockTask) -> None:
-        self.records[task_id] = task.record
+        record = task.record
+        if "store_bytes" not in record:  # a record made by hand: weigh it now
+            record["store_bytes"] = record_bytes(record)
+        old = self.records.get(task_id)
+        if old is not None:
+            self.bytes -= old["store_bytes"]
+        self.records[task_id] = record
+        self.bytes += record["store_bytes"]
 
     def __delitem__(self, task_id: str) -> None:
-        del self.records[task_id]
+        self.bytes -= self.records.pop(task_id)["store_bytes"]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.records)
@@ -209,12 +233,18 @@ class TaskTable(MutableMapping[str, MockTask]):
 
     def clear(self) -> None:
         self.records.clear()
+        self.bytes = 0
 
     def oldest(self) -> str:
         return next(iter(self.records))
 
     def __repr__(self) -> str:
-        return f"TaskTable({len(self)} tasks)"
+        return f"TaskTable({len(self)} tasks, {self.bytes} bytes)"
+
+
+def record_bytes(record: dict[str, Any]) -> int:
+    """What a record weighs, measured (MockTask.new estimates it more cheaply)."""
+    return sys.getsizeof(record) + sum(sys.getsizeof(value) for value in record.values())
 
 
 class SessionRecord(NamedTuple):
@@ -283,8 +313,10 @@ class MockState:
         record = self._sessions.get(task.session_id) if task.session_id else None
         if record is not None:
             self._sessions[task.session_id] = (record[0], record[1], task.task_id)
-        while len(self.tasks) > self.config.max_tasks:
-            del self.tasks[self.tasks.oldest()]
+        tasks = self.tasks
+        max_tasks, max_bytes = self.config.max_tasks, self.config.max_store_bytes
+        while len(tasks) > max_tasks or (tasks.bytes > max_bytes and len(tasks) > 1):
+            del tasks[tasks.oldest()]
 
     def find_task(self, task_id: str, now: float) -> MockTask | None:
         task: MockTask | None = self.tasks.get(task_id)
@@ -348,5 +380,8 @@ class MockState:
                 "FaultRate": self.config.fault_rate,
                 "Faults": list(self.config.rate_faults if self.config.fault_rate else ()),
                 "Seed": self.config.seed,
+                "RequestTimeout": self.config.request_timeout,
+                "MaxStoreBytes": self.config.max_store_bytes,
             },
+            "StoreBytes": self.tasks.bytes,
         }
