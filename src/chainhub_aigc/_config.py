@@ -16,15 +16,17 @@ import enum
 import functools
 import importlib.metadata
 import ipaddress
+import logging
 import math
 import os
 import platform
 import random
 import re
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import ClassVar, Final
 from urllib.parse import urlsplit
 
 import httpx
@@ -66,12 +68,14 @@ NOT_GIVEN: Final = NotGiven.NOT_GIVEN
 
 
 class Secret:
-    """A string that never shows in a repr or str."""
+    """A string that never shows in a repr or str (nor in the DEBUG logs of httpx and
+    httpcore, which print the headers a server sent: see :class:`_ScrubKeys`)."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_value")
 
     def __init__(self, value: str) -> None:
         self._value = value
+        _guard_logs(self)
 
     def reveal(self) -> str:
         return self._value
@@ -89,6 +93,42 @@ class Secret:
 
     def __reduce__(self) -> tuple[object, ...]:
         raise TypeError("a Secret cannot be pickled")
+
+
+class _ScrubKeys(logging.Filter):
+    """Scrubs every live key from the records of httpx's and httpcore's loggers (a server may
+    echo the key in a response header, which httpcore logs at DEBUG). Only records that are
+    emitted are filtered: with those loggers off it costs nothing."""
+
+    keys: ClassVar[weakref.WeakSet[Secret]] = weakref.WeakSet()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = original = record.getMessage()
+        for secret in list(self.keys):
+            key = secret.reveal()
+            if len(key) >= 4:
+                message = _key_pattern(key).sub("***", message)
+        if message != original:
+            record.msg, record.args = message, None
+        return True
+
+
+_SCRUB_KEYS = _ScrubKeys()
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.connection",
+    "httpcore.proxy",
+)
+
+
+def _guard_logs(secret: Secret) -> None:
+    _ScrubKeys.keys.add(secret)
+    for name in _HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if _SCRUB_KEYS not in logger.filters:
+            logger.addFilter(_SCRUB_KEYS)
 
 
 def coerce_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:

@@ -105,6 +105,8 @@ def _capped(timeout: httpx.Timeout, budget: float | None) -> httpx.Timeout:
     )  # fmt: skip
 
 
+# auth=None on send: the API's credential is the SDK's key, whatever auth an injected
+# http_client has (it would replace the Authorization header).
 def _build(
     http: httpx.Client | httpx.AsyncClient, effect: Send, budget: float | None
 ) -> httpx.Request:
@@ -160,7 +162,7 @@ def send_sync(http: httpx.Client, effect: Send) -> Exchange:
     deadline = None if budget is None else time.monotonic() + budget
     try:
         request = _build(http, effect, budget)
-        response = http.send(request, stream=True)
+        response = http.send(request, stream=True, auth=None)
         try:
             read = _already_read(response)
             if read is not None:
@@ -192,7 +194,7 @@ async def send_async(http: httpx.AsyncClient, effect: Send) -> Exchange:
     try:
         with anyio.fail_after(budget):
             request = _build(http, effect, budget)
-            response = await http.send(request, stream=True)
+            response = await http.send(request, stream=True, auth=None)
             try:
                 read = _already_read(response)
                 if read is not None:

@@ -296,9 +296,12 @@ def gzip_bomb(
     headers: Headers = (),
 ) -> Scenario:
     """A body of `decoded_size` zero bytes, compressed (about 1,000 to 1): `encoding` is
-    "gzip" or "deflate" (zlib-wrapped). The compressed bytes are cached per size."""
+    "gzip" or "deflate" (zlib-wrapped). The compressed bytes are made on the first request
+    (not when the test module is imported) and cached per size."""
     wbits = 31 if encoding == "gzip" else 15
-    payload = _gzip_of_zeros(decoded_size, wbits)
+
+    def payload(request: ReceivedRequest) -> bytes:
+        return _gzip_of_zeros(decoded_size, wbits)
 
     def all_headers(request: ReceivedRequest) -> HeaderList:
         extra = _resolve_headers(headers, request)
