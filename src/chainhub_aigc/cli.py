@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import json
 import logging
 import os
@@ -59,6 +58,7 @@ from .errors import (
     ChainhubError,
     ConfigurationError,
     MissingAPIKeyError,
+    NoOutputError,
     NotFoundError,
     RateLimitError,
     RequestValidationError,
@@ -757,19 +757,7 @@ def _task_human(task: Task) -> str:
     return "\n".join(lines)
 
 
-@functools.cache
-def documented_statuses() -> frozenset[str]:
-    """The task statuses the spec documents: the upper-case words of the description of the
-    query answer's `Response.Status` (prose, not an enum: the set must stay open). The CLI
-    warns once about any other, which the SDK treats as "not finished yet"."""
-    validator = spec_validator()
-    answer = validator.resolve(validator.operation("getTask")["responses"]["200"])
-    schema = _merged(answer["content"]["application/json"]["schema"])
-    status = _merged(_merged(schema["properties"]["Response"])["properties"]["Status"])
-    return frozenset(re.findall(r"\b[A-Z]{3,}\b", str(status.get("description", ""))))
-
-
-WAIT_GRACE = 1.0
+WAIT_GRACE = 0.5
 """Seconds past `--timeout` after which the CLI ends a wait itself (see `_deadline`)."""
 
 
@@ -805,16 +793,15 @@ def _wait(client: Client, task_id: str, timeout: float, out: Output) -> TaskResu
     download that may follow is not part of the wait."""
     show = not out.json_mode or out.tty
     last: list[Task] = []
-    known = documented_statuses()
 
     with WaitDisplay(task_id, out.stderr, out.tty, enabled=show) as display:
 
         def progress(task: Task) -> None:
             last[:] = [task]
-            if task.status not in known:
+            if task.unknown_status is not None:  # the SDK logs it; the CLI shows it, once
                 out.warn(
-                    f"task {task_id} reports status {task.status!r}, which the API does not "
-                    "document; waiting on until it finishes or --timeout"
+                    f"task {task_id} reports status {task.unknown_status!r}, which the API "
+                    "does not document; waiting on until it finishes or --timeout"
                 )
             display.update(task.status, task.progress)
 
@@ -823,8 +810,8 @@ def _wait(client: Client, task_id: str, timeout: float, out: Output) -> TaskResu
                 result = client.tasks.wait(task_id, timeout=timeout, on_progress=progress)
         except _Overrun:
             raise WaitTimeoutError(task_id, timeout, last[-1] if last else None) from None
-    if not result.files:  # success with nothing to show for it: the user paid for nothing
-        raise NoOutputFilesError(result.task)
+    if not result.files:  # the SDK checks this only for a CreatedTask; here, always
+        raise NoOutputError(result.task)
     return result
 
 
@@ -932,7 +919,7 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         if not task.is_done:
             raise TaskNotFinishedError(task)
         if not task.files:
-            raise NoOutputFilesError(task)
+            raise NoOutputError(task)
         return _finished(task, _download(client.tasks.result(task), args.out, out), out)
 
 
@@ -999,20 +986,6 @@ class TaskNotFinishedError(ChainhubError):
         self.last_task = task
 
 
-class NoOutputFilesError(ChainhubError):
-    """A task that finished without an error code and without output files: nothing to
-    download, though a result was asked for (exit 1, like a failed task)."""
-
-    def __init__(self, task: Task) -> None:
-        super().__init__(
-            f"task {task.task_id} finished (ErrCode {task.err_code or 0}) without output files",
-            request_id=task.request_id,
-            status_code=task.status_code,
-            body=task.raw_json,
-        )
-        self.task = task
-
-
 def _hint(error: ChainhubError, out: Output) -> str:
     if isinstance(error, TaskNotFinishedError):
         command = _command("chainhub-aigc", "wait", error.last_task.task_id, "--out", "DIR")
@@ -1031,10 +1004,10 @@ def _hint(error: ChainhubError, out: Output) -> str:
         return "wait a moment and run again"
     if isinstance(error, TaskMayExistError):
         return "do not resubmit blindly: the task may exist; check your tasks before retrying"
+    if isinstance(error, NoOutputError):
+        return "the gateway reported success without a result; quote the request id to support"
     if isinstance(error, TaskFailedError):
         return "change the prompt or the options and try again"
-    if isinstance(error, NoOutputFilesError):
-        return "the gateway reported success without a result; quote the request id to support"
     if isinstance(error, WaitTimeoutError):
         resume = out.resume or _command("chainhub-aigc", "wait", error.task_id)
         return f"the task goes on: resume with {resume}"
@@ -1048,7 +1021,7 @@ def _hint(error: ChainhubError, out: Output) -> str:
 def _exit_code(error: ChainhubError) -> int:
     if isinstance(error, (RequestValidationError, ConfigurationError, TaskNotFinishedError)):
         return EXIT_USAGE
-    if isinstance(error, (TaskFailedError, NoOutputFilesError)):
+    if isinstance(error, TaskFailedError):  # NoOutputError included
         return EXIT_TASK_FAILED
     if isinstance(error, WaitTimeoutError):
         return EXIT_TIMEOUT
