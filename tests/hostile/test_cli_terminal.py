@@ -91,9 +91,9 @@ def test_finish_without_files_exits_1_with_one_line(gateway: Gateway) -> None:
 
 
 def test_an_undocumented_status_is_warned_about_once(gateway: Gateway) -> None:
-    statuses = ["PAUSED\x1b[5m", "PAUSED\x1b[5m", "PAUSED\x1b[5m", "FINISH"]
+    statuses = ["PAUSED\x1b[5m", "PAUSED\x1b[5m", "FINISH"]  # two polls with it, one warning
     files = [{"FileUrl": gateway.file_url("x.png")}]
-    gateway.query = lambda n: task(statuses[min(n, 3)], progress=10 * n, files=files)
+    gateway.query = lambda n: task(statuses[min(n, 2)], progress=10 * n, files=files)
     run = run_raw(gateway.base_url, "wait", TASK_ID)
     assert run.code == 0, run.stderr
     assert_no_raw_controls(run.stderr)
