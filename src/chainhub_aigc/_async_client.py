@@ -13,9 +13,16 @@ import httpx
 
 from . import _core
 from ._base_client import BaseClient
-from ._config import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, NOT_GIVEN, NotGiven
-from ._core import Exchange, Fetch, Notify, Op, Send, Sleep
+from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    NOT_GIVEN,
+    NotGiven,
+)
+from ._core import Fetch, Notify, Op, Send, Sleep
 from ._download import fetch_async, perform_file_effect
+from ._http import send_async
 from ._resources import AsyncImages, AsyncTasks, AsyncVideos
 from .errors import ChainhubError
 from .types import AsyncTaskResult, OnBytes, OnFile, PollSchedule, Task
@@ -52,6 +59,8 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         clock: Callable[[], float] | None = None,
         wallclock: Callable[[], float] | None = None,
         jitter: Callable[[], float] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        allow_insecure_http: bool | None = None,
     ) -> None:
         self._sleep: Callable[[float], Awaitable[object]] = sleep or asyncio.sleep
         super().__init__(
@@ -67,6 +76,8 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
             clock=clock,
             wallclock=wallclock,
             jitter=jitter,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
         )
 
     # -- generic calls -------------------------------------------------------------------------
@@ -162,17 +173,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
 
     async def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
-            try:
-                response = await self._http.http.request(
-                    effect.method,
-                    effect.url,
-                    headers=effect.headers,
-                    content=effect.content,
-                    timeout=effect.timeout,
-                )
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                return Exchange(None, exc)
-            return Exchange(response)
+            return await send_async(self._http.http, effect)
         if isinstance(effect, Sleep):
             await self._sleep(effect.seconds)
             return None
@@ -187,8 +188,20 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         return None
 
     async def _download(
-        self, task: Task, directory: Path, on_bytes: OnBytes | None, on_file: OnFile | None
+        self,
+        task: Task,
+        directory: Path,
+        on_bytes: OnBytes | None,
+        on_file: OnFile | None,
+        max_bytes: int,
     ) -> list[Path]:
         return await self._run(
-            _core.download_op(self._options, task, directory, on_bytes=on_bytes, on_file=on_file)
+            _core.download_op(
+                self._options,
+                task,
+                directory,
+                on_bytes=on_bytes,
+                on_file=on_file,
+                max_bytes=max_bytes,
+            )
         )

@@ -69,6 +69,8 @@ class BaseClient(Generic[HttpT]):
         clock: Callable[[], float] | None,
         wallclock: Callable[[], float] | None,
         jitter: Callable[[], float] | None,
+        max_response_bytes: int,
+        allow_insecure_http: bool | None,
     ) -> None:
         self._options = build_options(
             api_key=api_key,
@@ -81,6 +83,8 @@ class BaseClient(Generic[HttpT]):
             clock=clock,
             wallclock=wallclock,
             jitter=jitter,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
         )
         if http_client is not None and transport is not None:
             raise ConfigurationError("pass http_client= or transport=, not both")

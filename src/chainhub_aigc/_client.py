@@ -12,9 +12,16 @@ import httpx
 
 from . import _core
 from ._base_client import BaseClient
-from ._config import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER, NOT_GIVEN, NotGiven
-from ._core import Exchange, Fetch, Notify, Op, Send, Sleep
+from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER,
+    NOT_GIVEN,
+    NotGiven,
+)
+from ._core import Fetch, Notify, Op, Send, Sleep
 from ._download import fetch_sync, perform_file_effect
+from ._http import send_sync
 from ._resources import Images, Tasks, Videos
 from .errors import ChainhubError
 from .types import CreatedTask, OnBytes, OnFile, PollSchedule, Task, TaskResult
@@ -58,6 +65,8 @@ class Client(BaseClient[httpx.Client]):
         clock: Callable[[], float] | None = None,
         wallclock: Callable[[], float] | None = None,
         jitter: Callable[[], float] | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        allow_insecure_http: bool | None = None,
     ) -> None:
         self._sleep: Callable[[float], object] = sleep or time.sleep
         super().__init__(
@@ -73,6 +82,8 @@ class Client(BaseClient[httpx.Client]):
             clock=clock,
             wallclock=wallclock,
             jitter=jitter,
+            max_response_bytes=max_response_bytes,
+            allow_insecure_http=allow_insecure_http,
         )
 
     # -- generic calls -------------------------------------------------------------------------
@@ -169,17 +180,7 @@ class Client(BaseClient[httpx.Client]):
 
     def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
-            try:
-                response = self._http.http.request(
-                    effect.method,
-                    effect.url,
-                    headers=effect.headers,
-                    content=effect.content,
-                    timeout=effect.timeout,
-                )
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                return Exchange(None, exc)
-            return Exchange(response)
+            return send_sync(self._http.http, effect)
         if isinstance(effect, Sleep):
             self._sleep(effect.seconds)
             return None
@@ -192,8 +193,20 @@ class Client(BaseClient[httpx.Client]):
         return None
 
     def _download(
-        self, task: Task, directory: Path, on_bytes: OnBytes | None, on_file: OnFile | None
+        self,
+        task: Task,
+        directory: Path,
+        on_bytes: OnBytes | None,
+        on_file: OnFile | None,
+        max_bytes: int,
     ) -> list[Path]:
         return self._run(
-            _core.download_op(self._options, task, directory, on_bytes=on_bytes, on_file=on_file)
+            _core.download_op(
+                self._options,
+                task,
+                directory,
+                on_bytes=on_bytes,
+                on_file=on_file,
+                max_bytes=max_bytes,
+            )
         )

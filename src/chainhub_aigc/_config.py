@@ -2,27 +2,38 @@
 
 The API key is held in a :class:`Secret` whose repr/str is masked, so no repr of a client, its
 options or an error can show it; :meth:`Options.redact` scrubs it from any text that came from
-the server (an error message that echoes the key) before it reaches an exception or a log line.
+the server (an error message that echoes the key, JSON-escaped or not) before it reaches an
+exception or a log line.
+
+The key is never sent in clear to another machine: a ``http://`` base URL must be loopback
+(the mock) unless the caller opts in with ``allow_insecure_http=True`` or
+``CHAINHUB_ALLOW_INSECURE_HTTP=1``.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import importlib.metadata
+import ipaddress
+import logging
 import math
 import os
 import platform
 import random
+import re
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import ClassVar, Final
 from urllib.parse import urlsplit
 
 import httpx
 
 from ._spec import DEFAULT_BASE_URL
 from .errors import ConfigurationError, MissingAPIKeyError
+from .types import DEFAULT_MAX_DOWNLOAD_BYTES as DEFAULT_MAX_DOWNLOAD_BYTES
 from .types import PollSchedule
 
 try:
@@ -32,6 +43,10 @@ except importlib.metadata.PackageNotFoundError:  # running from a source tree
 
 API_KEY_ENV: Final = "CHAINHUB_API_KEY"
 BASE_URL_ENV: Final = "CHAINHUB_BASE_URL"
+INSECURE_HTTP_ENV: Final = "CHAINHUB_ALLOW_INSECURE_HTTP"
+DEFAULT_MAX_RESPONSE_BYTES: Final = 10 * 1024 * 1024
+"""The cap on an API answer, decoded (documented answers are a few KB; a task with many
+files a few tens of KB)."""
 DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES: Final = 2
 DEFAULT_MAX_RETRY_AFTER: Final = 60.0
@@ -53,12 +68,14 @@ NOT_GIVEN: Final = NotGiven.NOT_GIVEN
 
 
 class Secret:
-    """A string that never shows in a repr or str."""
+    """A string that never shows in a repr or str (nor in the DEBUG logs of httpx and
+    httpcore, which print the headers a server sent: see :class:`_ScrubKeys`)."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_value")
 
     def __init__(self, value: str) -> None:
         self._value = value
+        _guard_logs(self)
 
     def reveal(self) -> str:
         return self._value
@@ -76,6 +93,42 @@ class Secret:
 
     def __reduce__(self) -> tuple[object, ...]:
         raise TypeError("a Secret cannot be pickled")
+
+
+class _ScrubKeys(logging.Filter):
+    """Scrubs every live key from the records of httpx's and httpcore's loggers (a server may
+    echo the key in a response header, which httpcore logs at DEBUG). Only records that are
+    emitted are filtered: with those loggers off it costs nothing."""
+
+    keys: ClassVar[weakref.WeakSet[Secret]] = weakref.WeakSet()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = original = record.getMessage()
+        for secret in list(self.keys):
+            key = secret.reveal()
+            if len(key) >= 4:
+                message = _key_pattern(key).sub("***", message)
+        if message != original:
+            record.msg, record.args = message, None
+        return True
+
+
+_SCRUB_KEYS = _ScrubKeys()
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.connection",
+    "httpcore.proxy",
+)
+
+
+def _guard_logs(secret: Secret) -> None:
+    _ScrubKeys.keys.add(secret)
+    for name in _HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if _SCRUB_KEYS not in logger.filters:
+            logger.addFilter(_SCRUB_KEYS)
 
 
 def coerce_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
@@ -101,11 +154,56 @@ def check_max_retry_after(value: float) -> float:
     return float(value)
 
 
-def check_base_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+def check_max_bytes(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"{name} must be an integer >= 1 (bytes), got {value!r}")
+    return value
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost: the machine itself (no one else can read the key)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(value: str, *, allow_insecure_http: bool = False) -> str:
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # an unparsable netloc, such as "http://[::1"
+        host = None
+        parts = urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.netloc or not host:
         raise ConfigurationError(f"base_url must be an http(s) URL, got {value!r}")
+    if parts.scheme == "http" and not allow_insecure_http and not is_loopback(host):
+        raise ConfigurationError(
+            f"base_url {value!r} is http:// to another machine: the API key would travel in "
+            f"clear. Use https://, or opt in with allow_insecure_http=True "
+            f"(or {INSECURE_HTTP_ENV}=1)"
+        )
     return value.rstrip("/")
+
+
+@functools.lru_cache(maxsize=16)
+def _key_pattern(key: str) -> re.Pattern[str]:
+    """The key as it may appear in text: plain, or inside a JSON string with any of its
+    characters written ``\\uXXXX`` (either case) and ``/`` written ``\\/``."""
+    parts = []
+    for char in key:
+        forms = [re.escape(char)]
+        if ord(char) < 0x10000:
+            forms.append("\\\\u" + "".join(f"[{h.lower()}{h.upper()}]" for h in f"{ord(char):04x}"))
+        if char == "/":
+            forms.append(re.escape("\\/"))
+        if char in '"\\':
+            forms.append(re.escape("\\" + char))
+        parts.append("(?:" + "|".join(forms) + ")")
+    return re.compile("".join(parts))
 
 
 def coerce_poll(value: float | PollSchedule | None) -> PollSchedule:
@@ -131,6 +229,8 @@ class Options:
     headers: Mapping[str, str]
     """User-Agent and the caller's default headers (never Authorization: that is per request)."""
     max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    """The cap on an API answer's decoded body (see DEFAULT_MAX_RESPONSE_BYTES)."""
     poll: PollSchedule = field(default_factory=PollSchedule)
     clock: Callable[[], float] = time.monotonic
     wallclock: Callable[[], float] = time.time
@@ -157,11 +257,14 @@ class Options:
         return headers
 
     def redact(self, text: str) -> str:
-        """``text`` without the API key (for anything that came from the server)."""
+        """``text`` without the API key, in any of its JSON-escaped forms too (for anything
+        that came from the server). Returns ``text`` itself when there is nothing to scrub."""
         if self.api_key is not None:
             key = self.api_key.reveal()
-            if len(key) >= 4 and key in text:
-                return text.replace(key, "***")
+            if len(key) >= 4:
+                pattern = _key_pattern(key)
+                if pattern.search(text) is not None:
+                    return pattern.sub("***", text)
         return text
 
     def evolve(self, **changes: object) -> Options:
@@ -180,6 +283,8 @@ def build_options(
     clock: Callable[[], float] | None,
     wallclock: Callable[[], float] | None,
     jitter: Callable[[], float] | None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    allow_insecure_http: bool | None = None,
 ) -> Options:
     """Resolve constructor arguments and the environment into Options.
 
@@ -188,18 +293,21 @@ def build_options(
     """
     key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
     url = base_url if base_url is not None else os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    if allow_insecure_http is None:
+        allow_insecure_http = os.environ.get(INSECURE_HTTP_ENV, "") == "1"
     headers = {"User-Agent": USER_AGENT}
     for name, value in (default_headers or {}).items():
         if name.lower() == "authorization":
             raise ConfigurationError("pass the API key as api_key=, not as a default header")
         headers[name] = value
     return Options(
-        base_url=check_base_url(url),
+        base_url=check_base_url(url, allow_insecure_http=allow_insecure_http),
         api_key=None if key is None else Secret(key),
         timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else coerce_timeout(timeout),
         max_retries=check_max_retries(max_retries),
         headers=headers,
         max_retry_after=check_max_retry_after(max_retry_after),
+        max_response_bytes=check_max_bytes("max_response_bytes", max_response_bytes),
         poll=coerce_poll(poll_interval),
         clock=clock or time.monotonic,
         wallclock=wallclock or time.time,

@@ -48,7 +48,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from ._config import Options
+from ._config import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_RESPONSE_BYTES, Options
 from ._operations import DEDUPE_KEY, OperationRow, OperationTable, retry_safe
 from ._validation import validate_parameter, validate_request
 from .errors import (
@@ -61,6 +61,7 @@ from .errors import (
     ChainhubError,
     DownloadError,
     InternalServerError,
+    NoOutputError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -89,19 +90,42 @@ SESSION_PREFIX = "chainhub-"
 # before the wait gives up; a long video wait should not die of one bad minute.
 WAIT_TOLERATED_FAILURES = 3
 DOWNLOAD_CHUNK = 64 * 1024
+# The least time an attempt gets under a deadline: a wait's last query, sent at its
+# deadline, may still take this long (so a wait returns by its timeout plus this, plus a
+# little), and retries never start past the deadline.
+LAST_ATTEMPT_GRACE = 1.0
 
 # -- effects ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Send:
-    """Send one HTTP request and read its whole body; the reply is an :class:`Exchange`."""
+    """Send one HTTP request and read its whole body; the reply is an :class:`Exchange`.
+
+    The driver reads at most ``max_bytes`` of decoded body (one more is a :class:`BadBody`),
+    and bounds the attempt as a whole, connect to last byte, by ``timeout.read`` or
+    ``time_left`` (the caller's deadline, e.g. a wait's), whichever is shorter."""
 
     method: str
     url: str
     headers: Mapping[str, str]
     content: bytes | None
     timeout: httpx.Timeout
+    max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    time_left: float | None = None
+
+
+class BadBody(Exception):
+    """An answer whose body the driver would not read to the end: larger than the cap, or in
+    an encoding that was not asked for or does not decode. Never retried."""
+
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class RedirectRefused(Exception):
+    """A download redirected where the SDK will not follow (https to http, not http(s))."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +185,8 @@ class Fetch:
     expected_size: int | None = None
     on_bytes: Callable[[int, int, int | None], object] | None = None
     """Called as ``on_bytes(index, bytes_so_far, total_or_None)`` after every chunk."""
+    max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES
+    """Stop (``Fetched.too_large``) past ``expected_size`` when known, else past this."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +197,8 @@ class Fetched:
     content_type: str | None = None
     retry_after: str | None = None
     error: Exception | None = None
+    too_large: bool = False
+    """The transfer was stopped past the cap (nothing kept): ``size`` bytes were read."""
 
 
 Effect = Send | Sleep | Notify | Fetch | MakeDirectory | Commit | Discard
@@ -478,13 +506,75 @@ def _dict(value: Any) -> dict[str, Any] | None:
 
 
 def _redact_data(data: Any, redact: Callable[[str], str]) -> Any:
+    """A copy of parsed JSON with ``redact`` applied to every string, keys included. An
+    explicit stack, not recursion: a body nested as deep as json.loads allows is fine."""
     if isinstance(data, str):
         return redact(data)
-    if isinstance(data, dict):
-        return {redact(k): _redact_data(v, redact) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_redact_data(item, redact) for item in data]
-    return data
+    if not isinstance(data, dict | list):
+        return data
+    root: Any = {} if isinstance(data, dict) else []
+    stack: list[tuple[Any, Any]] = [(data, root)]
+    while stack:
+        source, target = stack.pop()
+        items = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, value in items:
+            if isinstance(value, str):
+                copy: Any = redact(value)
+            elif isinstance(value, dict | list):
+                copy = {} if isinstance(value, dict) else []
+                stack.append((value, copy))
+            else:
+                copy = value
+            if isinstance(target, dict):
+                target[redact(key) if isinstance(key, str) else key] = copy
+            else:
+                target.append(copy)
+    return root
+
+
+_SECRET_REQUEST_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+# The body is already decoded, and its length may change with the redaction.
+_BODY_FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def scrub_response(response: httpx.Response, redact: Callable[[str], str]) -> httpx.Response:
+    """The response as the SDK hands it out (on errors, ``Task.response``): the key redacted
+    from its headers and body, and its request without Authorization, Proxy-Authorization and
+    Cookie, so that no repr, log or pickle of it can carry a credential."""
+    try:
+        sent = response.request
+    except RuntimeError:  # a response built by hand, with no request
+        request = None
+    else:
+        request = httpx.Request(
+            sent.method,
+            sent.url,
+            headers=[
+                (k, v)
+                for k, v in sent.headers.multi_items()
+                if k.lower() not in _SECRET_REQUEST_HEADERS
+            ],
+        )
+    content = response.content
+    text = content.decode("utf-8", "replace")
+    scrubbed = redact(text)
+    if scrubbed is not text:
+        content = scrubbed.encode()
+    return httpx.Response(
+        response.status_code,
+        headers=[
+            (k, redact(v))
+            for k, v in response.headers.multi_items()
+            if k.lower() not in _BODY_FRAMING_HEADERS
+        ],
+        content=content,
+        request=request,
+        extensions={
+            key: value
+            for key, value in response.extensions.items()
+            if key in ("http_version", "reason_phrase")
+        },
+    )
 
 
 def read_reply(
@@ -785,22 +875,36 @@ _NOT_SENT = (
 
 def interpret(exchange: Exchange, request: ApiRequest, options: Options) -> ApiReply | Failure:
     """An exchange as a success or a :class:`Failure` (no retry decided yet)."""
+    if isinstance(exchange.error, BadBody):
+        bad = APIResponseValidationError(
+            f"{exchange.error} [HTTP {exchange.error.status_code}]",
+            status_code=exchange.error.status_code,
+        )
+        return Failure(bad, False, None, True)
     if exchange.error is not None:
         error, transient = connection_error(exchange.error)
         error.__cause__ = exchange.error
         return Failure(error, transient, None, not isinstance(exchange.error, _NOT_SENT))
     assert exchange.response is not None
+    response = scrub_response(exchange.response, options.redact)
     try:
         return read_reply(
-            exchange.response,
+            response,
             redact=options.redact,
             session_id=request.session_id,
             envelope_required=request.enveloped,
         )
     except ChainhubError as error:
-        retry_after = parse_retry_after(exchange.response.headers, options.wallclock())
+        retry_after = parse_retry_after(response.headers, options.wallclock())
         maybe = isinstance(error, InternalServerError) or error.status_code == 408
         return Failure(error, is_transient(error), retry_after, maybe)
+    except RecursionError:  # a body nested deeper than the reading of it can go
+        bad = APIResponseValidationError(
+            f"the {response.status_code} answer is nested too deeply to read",
+            status_code=response.status_code,
+            response=response,
+        )
+        return Failure(bad, False, None, True)
 
 
 def _annotate(error: E, request: ApiRequest, maybe_processed: bool) -> E:
@@ -829,8 +933,10 @@ def _short(path: str) -> str:
     return path if len(path) <= 120 else path[:117] + "..."
 
 
-def api_op(options: Options, request: ApiRequest) -> Op[ApiReply]:
-    """Send ``request``, retrying under the rules of the module docstring."""
+def api_op(options: Options, request: ApiRequest, deadline: float | None = None) -> Op[ApiReply]:
+    """Send ``request``, retrying under the rules of the module docstring. ``deadline`` (on
+    ``options.clock``) bounds every attempt and every sleep: past it, the last error (or an
+    APITimeoutError) is raised rather than trying again."""
     headers = options.auth_headers()
     if request.content is not None:
         headers["Content-Type"] = "application/json"
@@ -839,8 +945,19 @@ def api_op(options: Options, request: ApiRequest) -> Op[ApiReply]:
     retry = 0
     maybe_processed = False
     while True:
+        time_left = None
+        if deadline is not None:  # a query at the deadline (a wait's last) gets a moment
+            time_left = max(deadline - options.clock(), LAST_ATTEMPT_GRACE)
         log.debug("%s %s (attempt %d)", method, shown, retry + 1)
-        exchange: Exchange = yield Send(method, url, headers, request.content, options.timeout)
+        exchange: Exchange = yield Send(
+            method,
+            url,
+            headers,
+            request.content,
+            options.timeout,
+            options.max_response_bytes,
+            time_left,
+        )
         outcome = interpret(exchange, request, options)
         if isinstance(outcome, ApiReply):
             log.debug(
@@ -873,6 +990,14 @@ def api_op(options: Options, request: ApiRequest) -> Op[ApiReply]:
                 response=error.response,
             ) from error
         decision = decide_retry(retry, outcome, options, safe=request.retry_safe)
+        if (
+            isinstance(decision, RetryIn)
+            and deadline is not None
+            and decision.seconds >= deadline - options.clock()
+        ):
+            decision = GiveUp(
+                f"not retrying: the pause of {decision.seconds:.2f} s ends past the deadline"
+            )
         if isinstance(decision, GiveUp):
             if decision.why:
                 log.info("%s %s: %s", method, shown, decision.why)
@@ -896,9 +1021,11 @@ def api_op(options: Options, request: ApiRequest) -> Op[ApiReply]:
 Parser = Callable[[ApiReply, ApiRequest], T]
 
 
-def call_op(options: Options, request: ApiRequest, parse: Parser[T]) -> Op[T]:
-    """One request (with its retries), its answer read by ``parse``."""
-    reply = yield from api_op(options, request)
+def call_op(
+    options: Options, request: ApiRequest, parse: Parser[T], deadline: float | None = None
+) -> Op[T]:
+    """One request (with its retries, within ``deadline``), its answer read by ``parse``."""
+    reply = yield from api_op(options, request, deadline)
     return parse(reply, request)
 
 
@@ -932,18 +1059,22 @@ def wait_op(
     timeout: float,
     on_progress: Callable[[Task], object] | None,
     poll: PollSchedule,
+    expect_files: bool = False,
 ) -> Op[Task]:
-    """Poll ``query`` (a task query) until the task is done or the deadline passes (never
-    sleeping past it)."""
+    """Poll ``query`` (a task query) until the task is done or the deadline passes: every
+    request, retry and sleep is bounded by the time left. A task that FINISHes without error
+    and without files raises NoOutputError when ``expect_files``; a status the API does not
+    document is logged once (and shows as ``Task.unknown_status``), then waited on."""
     check_wait_arguments(timeout, on_progress)
     task_id = query.subject or ""
     deadline = options.clock() + timeout
     last: Task | None = None
     polls = 0
     failures = 0
+    warned: set[str] = set()
     while True:
         try:
-            task = yield from call_op(options, query, parse_task)
+            task = yield from call_op(options, query, parse_task, deadline)
             failures = 0
         except ChainhubError as error:
             failures += 1
@@ -951,6 +1082,13 @@ def wait_op(
                 raise
             log.warning("task %s: query failed (%s); still waiting", task_id, error)
         else:
+            if task.unknown_status is not None and task.unknown_status not in warned:
+                warned.add(task.unknown_status)
+                log.warning(
+                    "task %s: status %r is not one the API documents; treated as not finished",
+                    task_id,
+                    task.unknown_status,
+                )
             if last is None or (task.status, task.task_status, task.progress) != (
                 last.status,
                 last.task_status,
@@ -963,6 +1101,8 @@ def wait_op(
             if task.is_done:
                 if task.is_failed:
                     raise redact_error(TaskFailedError(task), options)
+                if expect_files and not task.files:
+                    raise NoOutputError(task)
                 return task
         remaining = deadline - options.clock()
         if remaining <= 0:
@@ -994,6 +1134,7 @@ def generate_op(
                 timeout=timeout,
                 on_progress=on_progress,
                 poll=poll,
+                expect_files=True,
             )
         )
     except GeneratorExit:  # the driver closing the op: nothing to tell anyone
@@ -1048,10 +1189,13 @@ def download_op(
     *,
     on_bytes: Callable[[int, int, int | None], object] | None = None,
     on_file: Callable[[int, Path, int], object] | None = None,
+    max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
 ) -> Op[list[Path]]:
     """Download every output file of ``task`` into ``directory``; see TaskResult.download.
     The disk is the driver's: this op only yields :class:`MakeDirectory`, :class:`Fetch`,
     :class:`Commit` and :class:`Discard`, and reads an ``OSError`` thrown back from them."""
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise RequestValidationError([("max_bytes", f"not an integer >= 1 (got {max_bytes!r})")])
     try:
         yield MakeDirectory(directory)
     except OSError as exc:
@@ -1071,7 +1215,15 @@ def download_op(
         while True:
             log.debug("downloading %s (attempt %d)", shown, retry + 1)
             fetched: Fetched = yield Fetch(
-                file.url, directory, stem, headers, options.timeout, index, file.size, on_bytes
+                file.url,
+                directory,
+                stem,
+                headers,
+                options.timeout,
+                index,
+                file.size,
+                on_bytes,
+                max_bytes,
             )
             failure = _fetch_failure(options, fetched, file, shown)
             if failure is None:
@@ -1113,8 +1265,20 @@ def _fetch_failure(
     options: Options, fetched: Fetched, file: OutputFile, shown: str
 ) -> Failure | None:
     """What went wrong with a transfer (a :class:`Failure` of a DownloadError), or None."""
+    if fetched.too_large:
+        cap = f"MetaData.Size ({file.size} bytes)" if file.size is not None else "max_bytes"
+        problem = DownloadError(
+            f"download of {shown} stopped at {fetched.size} bytes: larger than {cap}",
+            url=shown,
+            status_code=fetched.status_code,
+        )
+        return Failure(problem, False)  # the same file would be as large again
     if fetched.error is not None:
         cause = fetched.error
+        if isinstance(cause, RedirectRefused):
+            problem = DownloadError(f"download of {shown} refused: {cause}", url=shown)
+            problem.__cause__ = cause
+            return Failure(problem, False)
         if isinstance(cause, OSError):  # the disk, not the network: retrying won't help
             problem = DownloadError(f"cannot write {shown}: {cause}", url=shown)
             transient = False

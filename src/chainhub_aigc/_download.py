@@ -17,7 +17,15 @@ from pathlib import Path
 
 import httpx
 
-from ._core import DOWNLOAD_CHUNK, Commit, Discard, Fetch, Fetched, MakeDirectory
+from ._core import (
+    DOWNLOAD_CHUNK,
+    Commit,
+    Discard,
+    Fetch,
+    Fetched,
+    MakeDirectory,
+    RedirectRefused,
+)
 
 
 class PartFile:
@@ -84,15 +92,53 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _request(http: httpx.Client | httpx.AsyncClient, effect: Fetch) -> httpx.Request:
-    request = http.build_request(
-        "GET", effect.url, headers=dict(effect.headers), timeout=effect.timeout
+MAX_REDIRECTS = 5
+
+
+def _request(url: httpx.URL, effect: Fetch) -> httpx.Request:
+    """A file request built here, not by the client: none of an injected client's default
+    headers, cookies or auth reach a file host (the Options' headers carry no credential)."""
+    return httpx.Request(
+        "GET", url, headers=dict(effect.headers), extensions={"timeout": effect.timeout.as_dict()}
     )
-    # The file hosts are not the API: never send them a key, even one an injected
-    # httpx client carries as a default header.
-    request.headers.pop("Authorization", None)
-    request.headers.pop("Proxy-Authorization", None)
-    return request
+
+
+def _next_url(url: httpx.URL, response: httpx.Response) -> httpx.URL:
+    """Where a redirect goes; refuses https -> http (and anything but http(s))."""
+    target = url.join(response.headers.get("location", ""))
+    if target.scheme not in ("http", "https"):
+        raise RedirectRefused(f"redirect to a {target.scheme or 'relative'} URL")
+    if url.scheme == "https" and target.scheme != "https":
+        raise RedirectRefused(f"redirect from https to {target.scheme}://{target.host}")
+    return target
+
+
+def _too_many(request: httpx.Request) -> httpx.TooManyRedirects:
+    return httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=request)
+
+
+def _open_sync(http: httpx.Client, effect: Fetch) -> httpx.Response:
+    url = httpx.URL(effect.url)
+    for _ in range(MAX_REDIRECTS + 1):
+        request = _request(url, effect)
+        response = http.send(request, stream=True, auth=None, follow_redirects=False)
+        if not response.is_redirect:
+            return response
+        response.close()
+        url = _next_url(url, response)
+    raise _too_many(request)
+
+
+async def _open_async(http: httpx.AsyncClient, effect: Fetch) -> httpx.Response:
+    url = httpx.URL(effect.url)
+    for _ in range(MAX_REDIRECTS + 1):
+        request = _request(url, effect)
+        response = await http.send(request, stream=True, auth=None, follow_redirects=False)
+        if not response.is_redirect:
+            return response
+        await response.aclose()
+        url = _next_url(url, response)
+    raise _too_many(request)
 
 
 def _total(effect: Fetch, response: httpx.Response) -> int | None:
@@ -103,20 +149,34 @@ def _total(effect: Fetch, response: httpx.Response) -> int | None:
     return int(length) if length.isdigit() else None
 
 
+def _cap(effect: Fetch) -> int:
+    return effect.expected_size if effect.expected_size is not None else effect.max_bytes
+
+
+def _declared_too_large(effect: Fetch, response: httpx.Response) -> bool:
+    length = response.headers.get("content-length", "")
+    return length.isdigit() and int(length) > _cap(effect)
+
+
 def fetch_sync(http: httpx.Client, effect: Fetch) -> Fetched:
     part: PartFile | None = None
     try:
-        response = http.send(_request(http, effect), stream=True, follow_redirects=True)
+        response = _open_sync(http, effect)
         try:
             if response.status_code != 200:
                 return Fetched(
                     status_code=response.status_code,
                     retry_after=response.headers.get("retry-after"),
                 )
+            if _declared_too_large(effect, response):
+                return Fetched(status_code=200, too_large=True)
             part = PartFile(effect.directory, effect.stem)
-            total = _total(effect, response)
+            total, cap = _total(effect, response), _cap(effect)
             for chunk in response.iter_bytes(DOWNLOAD_CHUNK):
                 part.write(chunk)
+                if part.size > cap:  # stop now: not a byte more on the disk
+                    part.discard()
+                    return Fetched(status_code=200, size=part.size, too_large=True)
                 if effect.on_bytes is not None:
                     effect.on_bytes(effect.index, part.size, total)
             part.commit()
@@ -128,7 +188,7 @@ def fetch_sync(http: httpx.Client, effect: Fetch) -> Fetched:
             )
         finally:
             response.close()
-    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, OSError, RedirectRefused) as exc:
         if part is not None:
             part.discard()
         return Fetched(error=exc)
@@ -141,19 +201,24 @@ def fetch_sync(http: httpx.Client, effect: Fetch) -> Fetched:
 async def fetch_async(http: httpx.AsyncClient, effect: Fetch) -> Fetched:
     part: PartFile | None = None
     try:
-        response = await http.send(_request(http, effect), stream=True, follow_redirects=True)
+        response = await _open_async(http, effect)
         try:
             if response.status_code != 200:
                 return Fetched(
                     status_code=response.status_code,
                     retry_after=response.headers.get("retry-after"),
                 )
+            if _declared_too_large(effect, response):
+                return Fetched(status_code=200, too_large=True)
             part = PartFile(effect.directory, effect.stem)
             # Chunks are written synchronously: local disk writes of 64 KiB do not stall the
             # loop noticeably, and the final fsync is one call per file.
-            total = _total(effect, response)
+            total, cap = _total(effect, response), _cap(effect)
             async for chunk in response.aiter_bytes(DOWNLOAD_CHUNK):
                 part.write(chunk)
+                if part.size > cap:
+                    part.discard()
+                    return Fetched(status_code=200, size=part.size, too_large=True)
                 if effect.on_bytes is not None:
                     outcome = effect.on_bytes(effect.index, part.size, total)
                     if inspect.isawaitable(outcome):
@@ -167,7 +232,7 @@ async def fetch_async(http: httpx.AsyncClient, effect: Fetch) -> Fetched:
             )
         finally:
             await response.aclose()
-    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, OSError, RedirectRefused) as exc:
         if part is not None:
             part.discard()
         return Fetched(error=exc)

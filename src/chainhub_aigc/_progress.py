@@ -8,6 +8,7 @@ SDK is embedded in other programs, and this is the only place that draws.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +16,30 @@ from typing import TextIO
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 BAR_WIDTH = 24
+
+# What a terminal may act on rather than show: C0 and C1 controls and DEL (ESC starts CSI and
+# OSC sequences; U+009B is a one-character CSI), the bidi embeddings, overrides and isolates
+# (they reorder what follows), the line and paragraph separators, and lone surrogates (a
+# non-UTF-8 argument or body, which cannot even be encoded).
+_CONTROLS = r"\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff"
+_UNSAFE = re.compile(rf"[\x00-\x1f{_CONTROLS}]")
+_UNSAFE_BUT_NEWLINE = re.compile(rf"[\x00-\x09\x0b-\x1f{_CONTROLS}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: object) -> str:
+    """``text`` with every character a terminal would act on shown escaped (``\\x1b``,
+    ``\\u202e``), newlines included: for one value from the server or the user."""
+    return _UNSAFE.sub(_escape, str(text))
+
+
+def visible_lines(text: str) -> str:
+    """Like :func:`visible`, keeping newlines: for a block the CLI composed (a traceback)."""
+    return _UNSAFE_BUT_NEWLINE.sub(_escape, text)
 
 
 def format_bytes(count: float) -> str:
@@ -33,32 +58,40 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
 class _Line:
     """A status line: redrawn in place on a terminal, printed once per change elsewhere."""
 
-    def __init__(self, stream: TextIO, is_tty: bool, enabled: bool = True) -> None:
+    def __init__(self, stream: TextIO | None, is_tty: bool, enabled: bool = True) -> None:
         self._stream = stream
         self._tty = is_tty
-        self._enabled = enabled
+        self._enabled = enabled and stream is not None  # None: stderr is closed
         self._width = 0
         self._last_plain = ""
 
     def draw(self, text: str) -> None:
         if not self._enabled:
             return
+        text = visible(text)  # the only control characters drawn are this class's own
         if self._tty:
             pad = max(0, self._width - len(text))
-            self._stream.write("\r" + text + " " * pad)
+            self._write("\r" + text + " " * pad)
             self._width = len(text)
         elif text != self._last_plain:
-            self._stream.write(text + "\n")
+            self._write(text + "\n")
             self._last_plain = text
-        self._stream.flush()
 
     def finish(self, text: str | None = None) -> None:
         if text is not None:
             self.draw(text)
-        if self._tty and self._width:
-            self._stream.write("\n")
-            self._stream.flush()
+        if self._enabled and self._tty and self._width:
+            self._write("\n")
         self._width = 0
+
+    def _write(self, text: str) -> None:
+        # A closed stderr or a broken pipe stops the display, never the wait or the download.
+        try:
+            assert self._stream is not None  # (a None stream is never enabled)
+            self._stream.write(text)
+            self._stream.flush()
+        except (OSError, ValueError):
+            self._enabled = False
 
 
 class WaitDisplay:
@@ -67,7 +100,7 @@ class WaitDisplay:
     def __init__(
         self,
         task_id: str,
-        stream: TextIO,
+        stream: TextIO | None,
         is_tty: bool,
         clock: Callable[[], float] = time.monotonic,
         tick: float = 0.1,
@@ -136,7 +169,7 @@ class DownloadDisplay:
     def __init__(
         self,
         label: str,
-        stream: TextIO,
+        stream: TextIO | None,
         is_tty: bool,
         clock: Callable[[], float] = time.monotonic,
         enabled: bool = True,

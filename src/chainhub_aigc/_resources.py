@@ -257,7 +257,10 @@ class Tasks(Generic[TaskT, WaitedT, ResultT]):
         Polls at growing intervals (1, 1.5, 2.25 ... 10 s by default; ``poll_interval`` takes
         a fixed number or a :class:`PollSchedule`), never sleeping past the deadline.
         Raises TaskFailedError (FINISH with ErrCode/ErrCodeExt, or ABORTED) and
-        WaitTimeoutError (with ``last_task``). Unknown statuses mean "not done yet".
+        WaitTimeoutError (with ``last_task``). Unknown statuses mean "not done yet" (each is
+        logged once as a warning, and shows as ``Task.unknown_status`` in ``on_progress``).
+        Waiting on a :class:`CreatedTask` (files were asked for), a FINISH without error and
+        without files raises NoOutputError; with a bare task id, check ``files`` yourself.
         ``on_progress`` may be a coroutine function with the async client.
         """
         options = self._client._options
@@ -269,6 +272,7 @@ class Tasks(Generic[TaskT, WaitedT, ResultT]):
                 timeout=timeout,
                 on_progress=on_progress,
                 poll=_poll(options, poll_interval),
+                expect_files=isinstance(task_id, CreatedTask),
             )
 
         return cast(WaitedT, self._client._execute(build, self._client._task_result))

@@ -11,25 +11,45 @@ the type from its schema, the choices from its enum where the set is closed; the
 conveniences (`--model`, `--ref-url`, `--audio`, ...) come from the spec's `x-cli` extension.
 Values are checked by the SDK against the spec's limits before anything is sent.
 
-`--json` prints one JSON document on stdout and nothing else there; progress goes to stderr
-(redrawn on a terminal, plain lines elsewhere). Exit codes: 0 done, 1 task failed, 2 usage or
-validation error, 3 API or network error, 4 wait timeout, 130 interrupted (the task id is printed
-so `wait` can resume).
+`--json` prints one JSON document on stdout and nothing else there (ASCII only: json escapes
+the rest); progress goes to stderr (redrawn on a terminal, plain lines elsewhere). Anything
+from the server or the user is printed with its control characters escaped (`\x1b`, `\u202e`).
+
+Bad input (a non-UTF-8 argument, an unusable `--out`, a malformed base URL or task id) ends
+with one line naming the option before anything is sent. `--timeout` bounds the wait (from
+the first query to the final status), not the create nor the download: each request of those
+is bounded by `--http-timeout`.
+
+Exit codes: 0 done, 1 task failed (or finished without output files), 2 usage or validation
+error, 3 API or network error, 4 wait timeout, 70 internal error (a bug), 130 Ctrl-C, 129 SIGHUP,
+143 SIGTERM (a download leaves no part file; the command to resume is printed), 141 stdout
+closed or a broken pipe (the output went to stderr instead, task id included).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
+import os
+import re
+import shlex
+import signal
 import sys
 import traceback
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TextIO
+from types import FrameType
+from typing import Any, NoReturn, TextIO
+from urllib.parse import urlsplit
 
 from . import Client, __version__
-from ._progress import DownloadDisplay, WaitDisplay
+from ._config import API_KEY_ENV, BASE_URL_ENV
+from ._core import safe_stem
+from ._progress import DownloadDisplay, WaitDisplay, visible, visible_lines
 from ._validation import spec_validator
 from .errors import (
     APIConnectionError,
@@ -38,6 +58,7 @@ from .errors import (
     ChainhubError,
     ConfigurationError,
     MissingAPIKeyError,
+    NoOutputError,
     NotFoundError,
     RateLimitError,
     RequestValidationError,
@@ -47,7 +68,10 @@ from .errors import (
 )
 from .types import Task, TaskResult
 
-EXIT_OK, EXIT_TASK_FAILED, EXIT_USAGE, EXIT_API, EXIT_TIMEOUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_OK, EXIT_TASK_FAILED, EXIT_USAGE, EXIT_API, EXIT_TIMEOUT = 0, 1, 2, 3, 4
+EXIT_INTERNAL = 70  # an unexpected exception: a bug (sysexits' EX_SOFTWARE)
+EXIT_INTERRUPTED = 130  # Ctrl-C; SIGHUP and SIGTERM exit 128 + their number: 129 and 143
+EXIT_NO_STDOUT = 141  # stdout closed or a broken pipe (as if killed by SIGPIPE)
 DEFAULT_WAIT_TIMEOUT = 600.0
 
 
@@ -57,7 +81,17 @@ DEFAULT_WAIT_TIMEOUT = 600.0
 # `--<field> JSON` (repeatable) for an array of objects. The spec's `x-cli` extension (overlay
 # 70-cli) adds the stable short flags and conveniences; no API field is named in this file.
 
-PYTHON_TYPES: dict[str, Callable[[str], Any]] = {"integer": int, "number": float, "string": str}
+
+def _text(text: str) -> str:
+    """An argparse type: a string given in UTF-8 (a non-UTF-8 argument reaches Python as lone
+    surrogates, which no JSON body can carry)."""
+    if _SURROGATE.search(text):
+        raise argparse.ArgumentTypeError(f"not valid UTF-8: {visible(text)}")
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+PYTHON_TYPES: dict[str, Callable[[str], Any]] = {"integer": int, "number": float, "string": _text}
 FIELD_PREFIX = "field:"  # argparse dest of a request field: "field:output_config.duration"
 
 
@@ -202,7 +236,7 @@ class _JSONObject:
 
     def __call__(self, text: str) -> Any:
         try:
-            value = json.loads(text)
+            value = json.loads(_text(text))
         except ValueError:
             raise argparse.ArgumentTypeError(f"{self.path}: not valid JSON: {text!r}") from None
         if not isinstance(value, dict):
@@ -263,7 +297,50 @@ def _add_field_options(
                     schema = _merged(schema["properties"][name])
                 title, description = f"{'.'.join(parent)} fields", _help_text(schema) or None
             groups[parent] = parser.add_argument_group(title, description)
-        _add_field_option(groups[parent], option)
+        if option.path not in FILE_FIELDS:
+            _add_field_option(groups[parent], option)
+            continue
+        # `--<field>-file PATH|-`: the same field read from a file or stdin, for text past the
+        # OS limit of one argument (about 128 KiB on Linux); one of the two, never both.
+        either = groups[parent].add_mutually_exclusive_group(required=option.required)
+        _add_field_option(either, replace(option, required=False))
+        either.add_argument(
+            option.flag + "-file",
+            dest=option.dest,
+            type=_text_file,
+            metavar="PATH",
+            help=f"read {option.flag} from PATH ('-': stdin), UTF-8, at most "
+            f"{TEXT_FILE_LIMIT // 2**20} MiB; trailing newlines are dropped",
+        )
+
+
+FILE_FIELDS = frozenset({("prompt",)})
+"""Request fields that also take `--<field>-file` (the CLI's own option, not an API field)."""
+TEXT_FILE_LIMIT = 10 * 2**20
+
+
+def _text_file(path: str) -> str:
+    """An argparse type: the UTF-8 text of a file, or of stdin for `-`, read with a cap."""
+    try:
+        if path == "-":
+            if sys.stdin is None:
+                raise argparse.ArgumentTypeError("stdin is closed")
+            data = sys.stdin.buffer.read(TEXT_FILE_LIMIT + 1)
+        else:
+            with open(path, "rb") as file:
+                data = file.read(TEXT_FILE_LIMIT + 1)
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {visible(path)}: {exc.strerror}") from None
+    if len(data) > TEXT_FILE_LIMIT:
+        raise argparse.ArgumentTypeError(f"{visible(path)} is larger than {TEXT_FILE_LIMIT} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{visible(path)} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start})"
+        ) from None
+    return text.rstrip("\r\n")
 
 
 def _add_field_option(group: Any, option: FieldOption) -> None:
@@ -279,7 +356,7 @@ def _add_field_option(group: Any, option: FieldOption) -> None:
         kwargs.update(type=_JSONObject(".".join(option.path) + "[]", items), metavar="JSON")
         group.add_argument(*option.option_strings, action=_AppendItem, **kwargs)
     elif kind == "array":
-        item_type = PYTHON_TYPES.get(str(items.get("type")), str)
+        item_type = PYTHON_TYPES.get(str(items.get("type")), _text)
         kwargs["help"] = f"{help_text} Repeatable."
         group.add_argument(
             *option.option_strings, action="append", type=item_type, metavar=metavar, **kwargs
@@ -288,7 +365,7 @@ def _add_field_option(group: Any, option: FieldOption) -> None:
         kwargs["type"] = _JSONObject(".".join(option.path), schema)
         group.add_argument(*option.option_strings, metavar="JSON", **kwargs)
     else:
-        kwargs["type"] = _boolean if kind == "boolean" else PYTHON_TYPES.get(kind, str)
+        kwargs["type"] = _boolean if kind == "boolean" else PYTHON_TYPES.get(kind, _text)
         if "enum" in schema:  # a closed set: argparse lists and enforces it
             kwargs["choices"] = list(schema["enum"])
         else:
@@ -332,15 +409,19 @@ def _request_fields(args: argparse.Namespace) -> dict[str, Any]:
 # -- the parser ----------------------------------------------------------------------------------
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _common_options() -> Parser:
     """Options every command takes, before or after the command name."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     group = common.add_argument_group("connection and output")
     group.add_argument(
-        "--api-key", default=argparse.SUPPRESS, help="the API key (default: $CHAINHUB_API_KEY)"
+        "--api-key",
+        type=_api_key,
+        default=argparse.SUPPRESS,
+        help="the API key (default: $CHAINHUB_API_KEY)",
     )
     group.add_argument(
         "--base-url",
+        type=_base_url,
         default=argparse.SUPPRESS,
         help="the gateway (default: $CHAINHUB_BASE_URL, else the spec's server)",
     )
@@ -373,6 +454,76 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+def _api_key(text: str) -> str:
+    """An argparse type: a key that can go in an HTTP header (never echoed in the error)."""
+    if not text or any(not 0x21 <= ord(char) <= 0x7E for char in text):
+        raise argparse.ArgumentTypeError(
+            "empty, or has characters an HTTP header cannot carry (the key is not shown)"
+        )
+    return text
+
+
+def _base_url(text: str) -> str:
+    """An argparse type: an http(s) URL with a host, and no query, fragment or credentials
+    (they would be silently dropped or sent where they do not belong)."""
+    _text(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (parsing the port is the check: "http://h:x" raises)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a valid URL ({exc}): {visible(text)}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"not an http(s) URL with a host: {visible(text)}")
+    for what, present in (
+        ("a query", "?" in text),
+        ("a fragment", "#" in text),
+        ("credentials", parts.username is not None),
+    ):
+        if present:
+            raise argparse.ArgumentTypeError(f"must not carry {what}: {visible(text)}")
+    return text
+
+
+def _task_id(text: str) -> str:
+    """An argparse type: something that can be a task id. The spec bounds only its length;
+    this refuses what would change the query's path (`..`, `/`) or a terminal's state."""
+    _text(text)
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty task id")
+    if set(text) <= {"."} or any(char in "/\\" or char.isspace() for char in text):
+        raise argparse.ArgumentTypeError(f"not a task id: {visible(text)!r}")
+    if visible(text) != text:
+        raise argparse.ArgumentTypeError(f"not a task id (control characters): {visible(text)}")
+    return text
+
+
+def _out_dir(text: str) -> Path:
+    """An argparse type: a directory that exists or can be created, and can be written into.
+    Checked when the command line is read, so a bad `--out` never costs a task."""
+    if not text:
+        raise argparse.ArgumentTypeError("empty path")
+    path = Path(text)
+    existing = path
+    try:
+        while not os.path.lexists(existing) and existing.parent != existing:
+            existing = existing.parent
+        is_dir = existing.is_dir()
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot use {visible(text)}: {exc.strerror}") from None
+    if not is_dir:
+        where = "" if existing == path else f"cannot create {visible(text)}: "
+        raise argparse.ArgumentTypeError(f"{where}{visible(existing)} is not a directory")
+    import tempfile  # only for a command that downloads
+
+    try:  # the real test (permissions, ACLs, read-only mounts): create and remove a directory
+        os.rmdir(tempfile.mkdtemp(prefix=".chainhub-aigc-", dir=existing))
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(
+            f"cannot write into {visible(existing)}: {exc.strerror}"
+        ) from None
+    return path
+
+
 def _seconds(text: str) -> float:
     """An argparse type: a finite number of seconds >= 0 (checked before anything is sent)."""
     try:
@@ -390,7 +541,7 @@ def _wait_options(parser: argparse.ArgumentParser, *, with_flag: bool) -> None:
         group.add_argument("--wait", action="store_true", help="wait until the task is done")
     group.add_argument(
         "--out",
-        type=Path,
+        type=_out_dir,
         metavar="DIR",
         help="download the output files into DIR (implies --wait)",
     )
@@ -408,14 +559,22 @@ def _flags(parser: argparse.ArgumentParser) -> frozenset[str]:
     return frozenset(flag for action in parser._actions for flag in action.option_strings)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line error: the option, what is wrong, where the help is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {visible(message)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common_options()
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="chainhub-aigc",
         description="Generate images and videos with the Tencent VOD AIGC API through chainhub.",
         parents=[common],
-        epilog="Exit codes: 0 done, 1 task failed, 2 usage or validation error, "
-        "3 API or network error, 4 wait timeout, 130 interrupted.",
+        epilog="Exit codes: 0 done, 1 task failed (or no output files), 2 usage or validation "
+        "error, 3 API or network error, 4 wait timeout, 70 internal error, 130 Ctrl-C, "
+        "129 SIGHUP, 143 SIGTERM, 141 stdout closed or a broken pipe.",
     )
     parser.add_argument("--version", action="version", version=f"chainhub-aigc {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -429,20 +588,20 @@ def build_parser() -> argparse.ArgumentParser:
         _add_field_options(create, operation_id, _flags(create))
 
     status = commands.add_parser("status", parents=[common], help="show a task's status")
-    status.add_argument("task_id", metavar="TASK_ID")
+    status.add_argument("task_id", metavar="TASK_ID", type=_task_id)
 
     wait = commands.add_parser(
         "wait", parents=[common], help="wait for a task, then optionally download"
     )
-    wait.add_argument("task_id", metavar="TASK_ID")
+    wait.add_argument("task_id", metavar="TASK_ID", type=_task_id)
     _wait_options(wait, with_flag=False)
 
     download = commands.add_parser(
         "download", parents=[common], help="download a finished task's files"
     )
-    download.add_argument("task_id", metavar="TASK_ID")
+    download.add_argument("task_id", metavar="TASK_ID", type=_task_id)
     download.add_argument(
-        "--out", type=Path, metavar="DIR", required=True, help="the directory to write into"
+        "--out", type=_out_dir, metavar="DIR", required=True, help="the directory to write into"
     )
 
     mock = commands.add_parser(
@@ -465,25 +624,82 @@ def _add_mock_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 class Output:
-    """Where the command writes: JSON on stdout with --json, human text otherwise."""
+    """Where the command writes: JSON on stdout with --json, human text otherwise.
 
-    def __init__(self, json_mode: bool, stdout: TextIO, stderr: TextIO) -> None:
+    Everything that came from the server or the user is shown through `visible` (no control
+    character reaches a terminal); JSON is written with `ensure_ascii`, so stdout gets pure
+    ASCII. When stdout is closed or a broken pipe, what it would have said goes to stderr
+    (the task id is never lost) and the command exits EXIT_NO_STDOUT.
+    """
+
+    def __init__(self, json_mode: bool, stdout: TextIO | None, stderr: TextIO | None) -> None:
         self.json_mode = json_mode
         self.stdout = stdout
         self.stderr = stderr
-        self.tty = stderr.isatty()
+        self.tty = _isatty(stderr)
+        self.stdout_lost: str | None = None if stdout is not None else "stdout is closed"
+        self.task_id: str | None = None
+        """The task this command works on, once known (printed when interrupted)."""
+        self.resume: str | None = None
+        """The command that picks the work up again, as the user would type it."""
+        self._warned: set[str] = set()
+        self._told_lost = False
 
     def result(self, human: str, data: Mapping[str, Any]) -> None:
-        if self.json_mode:
-            self.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-        else:
-            self.stdout.write(human + "\n")
-        self.stdout.flush()
+        text = json.dumps(data, ensure_ascii=True) if self.json_mode else visible_lines(human)
+        self._to_stdout(text + "\n")
 
     def info(self, text: str) -> None:
         if not self.json_mode or self.tty:
-            self.stderr.write(text + "\n")
-            self.stderr.flush()
+            self.err(visible_lines(text) + "\n")
+
+    def warn(self, text: str) -> None:
+        """One line on stderr, once per text (with --json too: stderr is not the document)."""
+        if text not in self._warned:
+            self._warned.add(text)
+            self.err(f"warning: {visible(text)}\n")
+
+    def err(self, text: str) -> None:
+        """Write to stderr; a closed or broken stderr is ignored (nothing else can be done)."""
+        try:
+            if self.stderr is not None:
+                self.stderr.write(text)
+                self.stderr.flush()
+        except (OSError, ValueError):
+            pass
+
+    def _to_stdout(self, text: str) -> None:
+        if self.stdout_lost is None and self.stdout is not None:
+            try:
+                self.stdout.write(text)
+                self.stdout.flush()
+                return
+            except (OSError, ValueError) as exc:
+                self.stdout_lost = getattr(exc, "strerror", None) or str(exc)
+                _silence(self.stdout)
+        if not self._told_lost:
+            self._told_lost = True
+            self.err(f"warning: cannot write to stdout ({self.stdout_lost}): it follows here\n")
+        self.err(text)
+
+
+def _isatty(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a broken stdout's descriptor at /dev/null, so that the interpreter's last flush
+    does not print "Exception ignored ... BrokenPipeError" on the way out."""
+    try:
+        fd = stream.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _client(args: argparse.Namespace) -> Client:
@@ -496,7 +712,23 @@ def _client(args: argparse.Namespace) -> Client:
     ):
         if name in args:
             options[key] = getattr(args, name)
+    # The environment's values get the checks of the flags, naming the variable.
+    for variable, key, check in (
+        (API_KEY_ENV, "api_key", _api_key),
+        (BASE_URL_ENV, "base_url", _base_url),
+    ):
+        value = os.environ.get(variable)
+        if key not in options and value:
+            try:
+                check(value)
+            except argparse.ArgumentTypeError as exc:
+                raise ConfigurationError(f"{variable}: {exc}") from None
     return Client(**options)
+
+
+def _command(*words: str | Path) -> str:
+    """A command line to copy: quoted for the shell, shown visibly."""
+    return visible(shlex.join(str(word) for word in words))
 
 
 def _task_json(task: Task) -> dict[str, Any]:
@@ -515,44 +747,113 @@ def _task_json(task: Task) -> dict[str, Any]:
 
 def _task_human(task: Task) -> str:
     progress = f" {task.progress}%" if task.progress is not None else ""
-    lines = [f"task {task.task_id}: {task.status}{progress}"]
+    lines = [f"task {visible(task.task_id)}: {visible(task.status)}{progress}"]
     if task.is_failed:
         why = " ".join(str(x) for x in (task.err_code, task.err_code_ext, task.message) if x)
-        lines.append(f"  failed: {why}")
+        lines.append(f"  failed: {visible(why)}")
     for file in task.files:
-        expiry = f"  (expires {file.expire_time})" if file.expire_time else ""
-        lines.append(f"  {file.url}{expiry}")
+        expiry = f"  (expires {visible(file.expire_time)})" if file.expire_time else ""
+        lines.append(f"  {visible(file.url)}{expiry}")
     return "\n".join(lines)
 
 
+WAIT_GRACE = 0.5
+"""Seconds past `--timeout` after which the CLI ends a wait itself (see `_deadline`)."""
+
+
+class _Overrun(BaseException):
+    """A wait ran past its deadline plus WAIT_GRACE (raised from SIGALRM, so that no
+    `except Exception` on the way can swallow it)."""
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise _Overrun in the main thread after `seconds`. The SDK bounds every request and
+    sleep of a wait by the time left; this is the CLI's guarantee that `--timeout` holds
+    whatever a server does, even where the SDK could not bound a step."""
+    try:
+        previous = signal.signal(signal.SIGALRM, _raise_overrun)
+    except (AttributeError, ValueError):  # no SIGALRM (Windows), or not the main thread
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _raise_overrun(signum: int, frame: FrameType | None) -> None:
+    raise _Overrun
+
+
 def _wait(client: Client, task_id: str, timeout: float, out: Output) -> TaskResult:
-    """Wait with a live display on stderr (none with --json unless stderr is a terminal)."""
+    """Wait with a live display on stderr (none with --json unless stderr is a terminal); the
+    download that may follow is not part of the wait."""
     show = not out.json_mode or out.tty
+    last: list[Task] = []
+
     with WaitDisplay(task_id, out.stderr, out.tty, enabled=show) as display:
-        return client.tasks.wait(
-            task_id, timeout=timeout, on_progress=lambda t: display.update(t.status, t.progress)
-        )
+
+        def progress(task: Task) -> None:
+            last[:] = [task]
+            if task.unknown_status is not None:  # the SDK logs it; the CLI shows it, once
+                out.warn(
+                    f"task {task_id} reports status {task.unknown_status!r}, which the API "
+                    "does not document; waiting on until it finishes or --timeout"
+                )
+            display.update(task.status, task.progress)
+
+        try:
+            with _deadline(timeout + WAIT_GRACE):
+                result = client.tasks.wait(task_id, timeout=timeout, on_progress=progress)
+        except _Overrun:
+            raise WaitTimeoutError(task_id, timeout, last[-1] if last else None) from None
+    if not result.files:  # the SDK checks this only for a CreatedTask; here, always
+        raise NoOutputError(result.task)
+    return result
+
+
+def _part_files(directory: Path, task: Task) -> set[Path]:
+    """The part files of `task`'s downloads in `directory` (see _download.PartFile)."""
+    stems = {safe_stem(task.task_id, index) for index in range(len(task.files))}
+    try:
+        return {p for p in directory.glob("*.part") if p.name.rsplit(".", 2)[0] in stems}
+    except OSError:
+        return set()
 
 
 def _download(result: TaskResult, directory: Path, out: Output) -> list[Path]:
     """Download with a byte counter and speed per file on stderr."""
+    out.resume = _command("chainhub-aigc", "download", result.task_id, "--out", directory)
     count = len(result.files)
     show = not out.json_mode or out.tty
+    stream = out.stderr
     displays = [
-        DownloadDisplay(f"file {i + 1}/{count}", out.stderr, out.tty, enabled=show)
+        DownloadDisplay(f"file {i + 1}/{count}", stream, out.tty, enabled=show)
         for i in range(count)
     ]
-    return result.download(
-        directory,
-        on_bytes=lambda index, done, total: displays[index].update(done, total),
-        on_file=lambda index, path, size: displays[index].finish(size, size, str(path)),
-    )
+    before = _part_files(directory, result.task)
+    try:
+        return result.download(
+            directory,
+            on_bytes=lambda index, done, total: displays[index].update(done, total),
+            on_file=lambda index, path, size: displays[index].finish(size, size, str(path)),
+        )
+    except BaseException:
+        # The SDK removes its part file on any exception; a signal that lands between a
+        # finished transfer and its rename would still leave one: remove what this run made.
+        for part in _part_files(directory, result.task) - before:
+            with contextlib.suppress(OSError):
+                part.unlink()
+        raise
 
 
 def _finished(task: Task, paths: list[Path], out: Output) -> int:
     data = _task_json(task)
     data["downloaded"] = [str(p) for p in paths]
-    human = _task_human(task) + "".join(f"\n  saved {p}" for p in paths)
+    human = _task_human(task) + "".join(f"\n  saved {visible(p)}" for p in paths)
     out.result(human, data)
     return EXIT_OK
 
@@ -562,10 +863,11 @@ def _run_create(args: argparse.Namespace, out: Output, kind: str) -> int:
     with _client(args) as client:
         resource = client.images if kind == "image" else client.videos
         created = resource.create(**fields)
+        out.task_id = created.task_id
+        out.resume = _wait_command(created.task_id, args)
         if not (args.wait or args.out):
             out.result(
-                f"created {kind} task {created.task_id}\n"
-                f"  follow it: chainhub-aigc wait {created.task_id}",
+                f"created {kind} task {visible(created.task_id)}\n  follow it: {out.resume}",
                 {
                     "task_id": created.task_id,
                     "request_id": created.request_id,
@@ -574,20 +876,22 @@ def _run_create(args: argparse.Namespace, out: Output, kind: str) -> int:
                 },
             )
             return EXIT_OK
-        out.info(f"created {kind} task {created.task_id} (session {created.session_id})")
+        out.info(
+            f"created {kind} task {visible(created.task_id)} "
+            f"(session {visible(created.session_id)})"
+        )
         return _wait_and_finish(client, created.task_id, args, out)
 
 
+def _wait_command(task_id: str, args: argparse.Namespace) -> str:
+    out_dir = ("--out", args.out) if getattr(args, "out", None) else ()
+    return _command("chainhub-aigc", "wait", task_id, *out_dir)
+
+
 def _wait_and_finish(client: Client, task_id: str, args: argparse.Namespace, out: Output) -> int:
-    try:
-        result = _wait(client, task_id, args.timeout, out)
-    except KeyboardInterrupt:
-        out.stderr.write(
-            f"\ninterrupted; the task goes on. Resume with: chainhub-aigc wait {task_id}\n"
-        )
-        if out.json_mode:
-            out.result("", {"task_id": task_id, "interrupted": True})
-        return EXIT_INTERRUPTED
+    out.task_id = task_id
+    out.resume = _wait_command(task_id, args)
+    result = _wait(client, task_id, args.timeout, out)
     paths = _download(result, args.out, out) if args.out else []
     return _finished(result.task, paths, out)
 
@@ -606,6 +910,7 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     with _client(args) as client:
         if args.command == "wait":
             return _wait_and_finish(client, args.task_id, args, out)
+        out.task_id = args.task_id
         task = client.tasks.get(args.task_id)
         if args.command == "status":
             out.result(_task_human(task), _task_json(task))
@@ -613,7 +918,61 @@ def _run(args: argparse.Namespace, out: Output) -> int:
         # download: a finished task's files (a failed one raises TaskFailedError: exit 1)
         if not task.is_done:
             raise TaskNotFinishedError(task)
+        if not task.files:
+            raise NoOutputError(task)
         return _finished(task, _download(client.tasks.result(task), args.out, out), out)
+
+
+# -- signals: SIGTERM and SIGHUP end the command like Ctrl-C ---------------------------------------
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised in the main thread like Ctrl-C's KeyboardInterrupt, so that
+    the same cleanup runs (a download removes its part file) and the task id is printed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP raise Interrupted; a second signal while
+    the first is handled is ignored (the cleanup is short). The handlers are restored after."""
+    numbers = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous: dict[int, Any] = {}
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        for number in previous:
+            signal.signal(number, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    try:
+        for number in numbers:
+            previous[number] = signal.signal(number, handler)
+    except ValueError:  # main() called from another thread: signals stay as they are
+        pass
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
+
+
+def _interrupted(exc: KeyboardInterrupt, out: Output) -> int:
+    code = 128 + exc.signum if isinstance(exc, Interrupted) else EXIT_INTERRUPTED
+    what = f"interrupted ({exc.args[0]})" if isinstance(exc, Interrupted) else "interrupted"
+    if out.resume:
+        out.err(f"\n{what}; nothing partial was left. Resume with: {out.resume}\n")
+    elif out.task_id:
+        out.err(f"\n{what} (task {visible(out.task_id)})\n")
+    else:
+        out.err(f"\n{what}\n")
+    if out.json_mode:
+        name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
+        out.result("", {"task_id": out.task_id, "interrupted": True, "signal": name,
+                        "exit_code": code})  # fmt: skip
+    return code
 
 
 # -- errors: one clear line each (what, why, what to do) -----------------------------------------
@@ -627,9 +986,10 @@ class TaskNotFinishedError(ChainhubError):
         self.last_task = task
 
 
-def _hint(error: ChainhubError) -> str:
+def _hint(error: ChainhubError, out: Output) -> str:
     if isinstance(error, TaskNotFinishedError):
-        return "wait and download with: chainhub-aigc wait TASK_ID --out DIR"
+        command = _command("chainhub-aigc", "wait", error.last_task.task_id, "--out", "DIR")
+        return f"wait and download with: {command}"
     if isinstance(error, RequestValidationError):
         return "fix the option and run again; nothing was sent"
     if isinstance(error, AuthenticationError):
@@ -644,10 +1004,13 @@ def _hint(error: ChainhubError) -> str:
         return "wait a moment and run again"
     if isinstance(error, TaskMayExistError):
         return "do not resubmit blindly: the task may exist; check your tasks before retrying"
+    if isinstance(error, NoOutputError):
+        return "the gateway reported success without a result; quote the request id to support"
     if isinstance(error, TaskFailedError):
         return "change the prompt or the options and try again"
     if isinstance(error, WaitTimeoutError):
-        return "the task goes on: resume with chainhub-aigc wait TASK_ID"
+        resume = out.resume or _command("chainhub-aigc", "wait", error.task_id)
+        return f"the task goes on: resume with {resume}"
     if isinstance(error, APIConnectionError):
         return "check the network and --base-url / CHAINHUB_BASE_URL"
     if isinstance(error, APIStatusError):
@@ -658,7 +1021,7 @@ def _hint(error: ChainhubError) -> str:
 def _exit_code(error: ChainhubError) -> int:
     if isinstance(error, (RequestValidationError, ConfigurationError, TaskNotFinishedError)):
         return EXIT_USAGE
-    if isinstance(error, TaskFailedError):
+    if isinstance(error, TaskFailedError):  # NoOutputError included
         return EXIT_TASK_FAILED
     if isinstance(error, WaitTimeoutError):
         return EXIT_TIMEOUT
@@ -667,12 +1030,10 @@ def _exit_code(error: ChainhubError) -> int:
 
 def _report(error: ChainhubError, out: Output) -> int:
     code = _exit_code(error)
-    hint = _hint(error).replace(
-        "TASK_ID", str(getattr(getattr(error, "last_task", None), "task_id", None) or "TASK_ID")
-    )
+    hint = _hint(error, out)
     # The SDK's message speaks of Client(api_key=...); on the command line, say it in flags.
-    what = "no API key" if isinstance(error, MissingAPIKeyError) else str(error)
-    out.stderr.write(f"error: {what}. {hint}\n" if hint else f"error: {what}\n")
+    what = "no API key" if isinstance(error, MissingAPIKeyError) else visible(error)
+    out.err(f"error: {what}. {hint}\n" if hint else f"error: {what}\n")
     if out.json_mode:
         payload: dict[str, Any] = {
             "error": {
@@ -687,33 +1048,53 @@ def _report(error: ChainhubError, out: Output) -> int:
         task = getattr(error, "task", None) or getattr(error, "last_task", None)
         if task is not None:
             payload["task"] = _task_json(task)
-        out.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        out.result("", payload)
     return code
+
+
+class _VisibleFormatter(logging.Formatter):
+    """Log lines (--debug) with server data shown visibly; tracebacks keep their lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible_lines(super().format(record))
 
 
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    # sys.stdout is None when the process started with its stdout closed (`>&-`).
+    stdout = stdout if stdout is not None else sys.stdout
+    stderr = stderr if stderr is not None else sys.stderr
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown and not getattr(args, "mock_missing", False):
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     debug = getattr(args, "debug", False)
     out = Output(getattr(args, "json", False), stdout, stderr)
-    if debug:
-        import logging
-
-        logging.basicConfig(
-            level=logging.DEBUG, stream=stderr, format="%(name)s %(levelname)s %(message)s"
-        )
+    if debug and stderr is not None:
+        handler = logging.StreamHandler(stderr)
+        handler.setFormatter(_VisibleFormatter("%(name)s %(levelname)s %(message)s"))
+        logging.basicConfig(level=logging.DEBUG, handlers=[handler])
     try:
-        return _run(args, out)
+        if args.command == "mock":  # the server handles its own signals
+            code = _run(args, out)
+        else:
+            with _signals_interrupt():
+                code = _run(args, out)
     except ChainhubError as error:
         if debug:
-            traceback.print_exc(file=stderr)
-        return _report(error, out)
-    except KeyboardInterrupt:
-        stderr.write("\ninterrupted\n")
-        return EXIT_INTERRUPTED
+            out.err(visible_lines(traceback.format_exc()))
+        code = _report(error, out)
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP
+        code = _interrupted(exc, out)
+    except Exception as exc:  # a bug (ours or the SDK's): one line, not the "task failed" code
+        if debug:
+            out.err(visible_lines(traceback.format_exc()))
+        out.err(
+            f"error: unexpected {type(exc).__name__}: {visible(exc)}. "
+            "This is a bug: run again with --debug and report it\n"
+        )
+        code = EXIT_INTERNAL
+    if out.stdout_lost is not None and code == EXIT_OK:
+        return EXIT_NO_STDOUT
+    return code

@@ -5,7 +5,9 @@ Every error the SDK raises is a :class:`ChainhubError`; every one carries ``requ
 body was not JSON) and ``response`` (the ``httpx.Response``), each ``None`` where it does not
 apply, and, when it comes from a create or ``generate``, the create's ``session_id`` (with a
 note when an attempt may have created the task anyway). No message ever contains the API key
-(server messages that echo it are redacted).
+(server messages that echo it are redacted, JSON-escaped forms included), and no error
+carries it in its ``body``, ``request_id``, ``response`` (whose request has no Authorization
+header) or pickle.
 
 ::
 
@@ -27,6 +29,7 @@ note when an attempt may have created the task anyway). No message ever contains
     │       ├── TaskMayExistError         a *retried* create rejected as a duplicate session_id
     │       └── Tencent<Status>Error      both TencentAPIError and the status class (see below)
     ├── TaskFailedError                   FINISH with ErrCode != 0 or ErrCodeExt, or ABORTED
+    │   └── NoOutputError                 FINISH without error and without any output file
     ├── WaitTimeoutError                  the wait's deadline passed (``last_task``)
     └── DownloadError                     an output file could not be downloaded
 
@@ -65,6 +68,7 @@ __all__ = [
     "DownloadError",
     "InternalServerError",
     "MissingAPIKeyError",
+    "NoOutputError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -111,6 +115,11 @@ class ChainhubError(Exception):
         self.response = response
         text = message if request_id is None else f"{message} (request_id: {request_id})"
         super().__init__(text)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Not cls(*args): most subclasses take other arguments than their text. What is
+        # pickled holds no credential: the SDK's responses carry a request without one.
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
 class ConfigurationError(ChainhubError):
@@ -297,6 +306,23 @@ class TaskFailedError(ChainhubError):
         )
         # ChainhubError.__init__ set .message to the whole sentence; keep Tencent's own text.
         self.message = task.message or self.message
+
+
+def _rebuild(cls: type[ChainhubError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """Unpickle an error whose __init__ does not take its message (TaskFailedError...)."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+class NoOutputError(TaskFailedError):
+    """The task FINISHed with ErrCode 0 and no ErrCodeExt, but without any output file: there
+    is nothing to download, though the task was created to produce files."""
+
+    def __init__(self, task: Task) -> None:
+        super().__init__(task)
+        self.args = (f"task {task.task_id} finished without error but without any output file",)
 
 
 class WaitTimeoutError(ChainhubError):

@@ -57,6 +57,9 @@ __all__ = [
 ]
 
 DONE_STATUSES = frozenset({"FINISH", "ABORTED"})
+KNOWN_STATUSES = frozenset({"WAITING", "PROCESSING", *DONE_STATUSES})
+"""The values of ``Response.Status`` the spec documents (in its description: the field has
+no enum, since "any other value" must be read as not finished)."""
 
 M = TypeVar("M", TaskDetailResponse, CreateTaskResponse)
 
@@ -162,6 +165,13 @@ class Task:
         return self._raw
 
     @property
+    def unknown_status(self) -> str | None:
+        """``status`` when it is none of WAITING, PROCESSING, FINISH, ABORTED (a wait logs it
+        once and keeps waiting), else None."""
+        status = self.status
+        return status if status is not None and status not in KNOWN_STATUSES else None
+
+    @property
     def is_done(self) -> bool:
         """FINISH or ABORTED (successful or not); any other status means "not yet"."""
         return self.status in DONE_STATUSES
@@ -237,6 +247,8 @@ OnBytes = Callable[[int, int, "int | None"], object]
 """``on_bytes(index, bytes_so_far, total_or_None)``: called after every downloaded chunk."""
 OnFile = Callable[[int, Path, int], object]
 """``on_file(index, path, size)``: called when a file is complete and in place."""
+DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024**3
+"""``download``'s cap on a file whose ``MetaData.Size`` is unknown (4 GiB)."""
 
 
 class _ResultBase:
@@ -285,7 +297,7 @@ class TaskResult(_ResultBase):
     def __init__(
         self,
         task: Task,
-        downloader: Callable[[Task, Path, OnBytes | None, OnFile | None], list[Path]],
+        downloader: Callable[[Task, Path, OnBytes | None, OnFile | None, int], list[Path]],
     ) -> None:
         super().__init__(task)
         self._downloader = downloader
@@ -296,16 +308,20 @@ class TaskResult(_ResultBase):
         *,
         on_bytes: OnBytes | None = None,
         on_file: OnFile | None = None,
+        max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
     ) -> list[Path]:
         """Stream every output file into ``directory`` (created if missing); return the paths.
 
         Files are named ``<task_id>-<index>.<ext>`` (the extension from FileType, else the URL,
         else the Content-Type), written atomically (a ``.part`` file in the same directory,
         fsync, rename; nothing is left behind on failure), checked against ``MetaData.Size``
-        when known, and retried from scratch on a broken transfer. The API key is never sent
-        to the file hosts. ``on_bytes``/``on_file`` report progress.
+        when known, and retried from scratch on a broken transfer. A transfer stops as soon as
+        it exceeds ``MetaData.Size``, or ``max_bytes`` when the Size is unknown (a
+        DownloadError, not retried). The file requests carry no credential (no API key, and
+        none of an injected ``http_client``'s auth, default headers or cookies), and a
+        redirect from https to http is refused. ``on_bytes``/``on_file`` report progress.
         """
-        return self._downloader(self.task, Path(directory), on_bytes, on_file)
+        return self._downloader(self.task, Path(directory), on_bytes, on_file, max_bytes)
 
 
 class AsyncTaskResult(_ResultBase):
@@ -316,7 +332,9 @@ class AsyncTaskResult(_ResultBase):
     def __init__(
         self,
         task: Task,
-        downloader: Callable[[Task, Path, OnBytes | None, OnFile | None], Awaitable[list[Path]]],
+        downloader: Callable[
+            [Task, Path, OnBytes | None, OnFile | None, int], Awaitable[list[Path]]
+        ],
     ) -> None:
         super().__init__(task)
         self._downloader = downloader
@@ -327,6 +345,7 @@ class AsyncTaskResult(_ResultBase):
         *,
         on_bytes: OnBytes | None = None,
         on_file: OnFile | None = None,
+        max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
     ) -> list[Path]:
         """See :meth:`TaskResult.download` (the callbacks may also be coroutine functions)."""
-        return await self._downloader(self.task, Path(directory), on_bytes, on_file)
+        return await self._downloader(self.task, Path(directory), on_bytes, on_file, max_bytes)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from chainhub_aigc.mock import MockConfig, MockServer
+from tests.cli.gateway import Gateway, serve
 
 TOKEN = "cli-test-token"
 CLI = str(Path(sys.executable).parent / "chainhub-aigc")
@@ -74,3 +75,9 @@ def slow_mock() -> Iterator[MockServer]:
 def never_mock() -> Iterator[MockServer]:
     """Timed mode with an hour per task: for wait timeouts and Ctrl-C."""
     yield from _server(mode="timed", finish_after=3600)
+
+
+@pytest.fixture
+def gateway() -> Iterator[Gateway]:
+    """A scripted gateway (tests/cli/gateway.py): the test says what each route answers."""
+    yield from serve()

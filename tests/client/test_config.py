@@ -56,9 +56,9 @@ def test_environment_supplies_key_and_base_url(monkeypatch: pytest.MonkeyPatch) 
 
 def test_arguments_beat_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHAINHUB_API_KEY", "env-key")
-    monkeypatch.setenv("CHAINHUB_BASE_URL", "http://env.test")
+    monkeypatch.setenv("CHAINHUB_BASE_URL", "https://env.test")
     api = FakeAPI(task_response("WAITING"))
-    client = Client(api_key="arg-key", base_url="http://arg.test", transport=api.transport)
+    client = Client(api_key="arg-key", base_url="https://arg.test", transport=api.transport)
     client.tasks.get(TASK_ID)
     assert api.requests[0].headers["Authorization"] == "Bearer arg-key"
     assert api.requests[0].url.host == "arg.test"

@@ -305,7 +305,9 @@ async def test_async_wait_with_async_callback() -> None:
 
 
 async def test_async_generate_sync_callback_and_timeout() -> None:
-    api = FakeAPI(created(), task_response("PROCESSING"), task_response("FINISH"))
+    api = FakeAPI(
+        created(), task_response("PROCESSING"), task_response("FINISH", files=[file_info()])
+    )
     clock = FakeClock()
     client = make_async_client(api, sleep=clock.async_sleep, clock=clock)
     seen: list[str | None] = []

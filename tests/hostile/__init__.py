@@ -1,0 +1,1 @@
+"""The SDK (and the CLI) against a hostile or broken gateway: see server.py."""
