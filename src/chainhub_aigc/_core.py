@@ -76,6 +76,7 @@ from .errors import (
     TencentPermissionDeniedError,
     TencentRateLimitError,
     WaitTimeoutError,
+    safe_request,
 )
 from .types import CreatedTask, OutputFile, PollSchedule, Task
 
@@ -532,32 +533,20 @@ def _redact_data(data: Any, redact: Callable[[str], str]) -> Any:
     return root
 
 
-_SECRET_REQUEST_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 # The body is already decoded, and its length may change with the redaction.
 _BODY_FRAMING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 def scrub_response(response: httpx.Response, redact: Callable[[str], str]) -> httpx.Response:
     """The response as the SDK hands it out (on errors, ``Task.response``): the key redacted
-    from its headers and body, and its request without Authorization, Proxy-Authorization and
-    Cookie, so that no repr, log or pickle of it can carry a credential."""
-    try:
-        sent = response.request
-    except RuntimeError:  # a response built by hand, with no request
-        request = None
-    else:
-        request = httpx.Request(
-            sent.method,
-            sent.url,
-            headers=[
-                (k, v)
-                for k, v in sent.headers.multi_items()
-                if k.lower() not in _SECRET_REQUEST_HEADERS
-            ],
-        )
+    from its headers and body (the response itself when the key is in neither). Its request
+    keeps its headers (the caller's own process): pickling drops them (errors.safe_response)."""
     content = response.content
     text = content.decode("utf-8", "replace")
     scrubbed = redact(text)
+    values = "\n".join(response.headers.values())
+    if scrubbed is text and redact(values) is values:
+        return response
     if scrubbed is not text:
         content = scrubbed.encode()
     return httpx.Response(
@@ -568,7 +557,7 @@ def scrub_response(response: httpx.Response, redact: Callable[[str], str]) -> ht
             if k.lower() not in _BODY_FRAMING_HEADERS
         ],
         content=content,
-        request=request,
+        request=safe_request(response),
         extensions={
             key: value
             for key, value in response.extensions.items()

@@ -117,9 +117,45 @@ class ChainhubError(Exception):
         super().__init__(text)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Not cls(*args): most subclasses take other arguments than their text. What is
-        # pickled holds no credential: the SDK's responses carry a request without one.
-        return (_rebuild, (type(self), self.args, self.__dict__))
+        # Not cls(*args): most subclasses take other arguments than their text. The response
+        # goes without its request's credentials (a pickle may travel: logs, queues, caches).
+        state = dict(self.__dict__)
+        if state.get("response") is not None:
+            state["response"] = safe_response(state["response"])
+        return (_rebuild, (type(self), self.args, state))
+
+
+_SECRET_REQUEST_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+
+
+def safe_request(response: httpx.Response) -> httpx.Request | None:
+    """The response's request without Authorization, Proxy-Authorization and Cookie (None
+    when the response has no request)."""
+    try:
+        sent = response.request
+    except RuntimeError:
+        return None
+    kept = [
+        (k, v) for k, v in sent.headers.multi_items() if k.lower() not in _SECRET_REQUEST_HEADERS
+    ]
+    return httpx.Request(sent.method, sent.url, headers=kept)
+
+
+def safe_response(response: httpx.Response) -> httpx.Response:
+    """A copy of a read response whose request carries no credential (for pickling)."""
+    return httpx.Response(
+        response.status_code,
+        headers=[
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ],
+        content=response.content,
+        request=safe_request(response),
+        extensions={
+            k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")
+        },
+    )
 
 
 class ConfigurationError(ChainhubError):

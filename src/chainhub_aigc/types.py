@@ -164,6 +164,16 @@ class Task:
             object.__setattr__(self, "_raw", _model(TaskDetailResponse, self.raw_json))
         return self._raw
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled without its response's request headers (the key is in Authorization)."""
+        state = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        del state["_raw"]
+        if self.response is not None:
+            from .errors import safe_response
+
+            state["response"] = safe_response(self.response)
+        return (_rebuild_task, (state,))
+
     @property
     def unknown_status(self) -> str | None:
         """``status`` when it is none of WAITING, PROCESSING, FINISH, ABORTED (a wait logs it
@@ -187,6 +197,10 @@ class Task:
     def is_success(self) -> bool:
         """FINISH without an error code: ``files`` holds the result."""
         return self.status == "FINISH" and not self.is_failed
+
+
+def _rebuild_task(state: dict[str, Any]) -> Task:
+    return Task(**state)
 
 
 @dataclass(frozen=True, slots=True)
