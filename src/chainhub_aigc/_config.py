@@ -100,11 +100,14 @@ class _ScrubKeys(logging.Filter):
     echo the key in a response header, which httpcore logs at DEBUG). Only records that are
     emitted are filtered: with those loggers off it costs nothing."""
 
-    keys: ClassVar[weakref.WeakSet[Secret]] = weakref.WeakSet()
+    # By identity, not by value: Secrets of one key compare equal, and a WeakSet would keep
+    # only the first of them, losing the key from the scrub when that one is collected while
+    # a later client with the same key still lives.
+    keys: ClassVar[weakref.WeakValueDictionary[int, Secret]] = weakref.WeakValueDictionary()
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = original = record.getMessage()
-        for secret in list(self.keys):
+        for secret in list(self.keys.values()):
             key = secret.reveal()
             if len(key) >= 4:
                 message = _key_pattern(key).sub("***", message)
@@ -124,7 +127,7 @@ _HTTP_LOGGERS = (
 
 
 def _guard_logs(secret: Secret) -> None:
-    _ScrubKeys.keys.add(secret)
+    _ScrubKeys.keys[id(secret)] = secret
     for name in _HTTP_LOGGERS:
         logger = logging.getLogger(name)
         if _SCRUB_KEYS not in logger.filters:

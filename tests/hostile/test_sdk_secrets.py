@@ -6,6 +6,7 @@ other machine without an opt-in, and downloads carry no credential at all."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import pickle
@@ -224,3 +225,21 @@ def test_a_download_refuses_a_redirect_from_https_to_http(tmp_path: Path) -> Non
 def test_key_forms_are_distinct() -> None:
     """The helper's forms differ from each other: each assertion above checks four things."""
     assert len(set(key_forms())) == 4
+
+
+def test_the_log_scrub_knows_a_key_after_an_equal_secret_is_collected(
+    hostile: HostileServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Secrets of one key compare equal: a scrub keyed by value would keep only the first one
+    # and forget the key once that one is collected, while a later client still uses it.
+    first = sdk_client(hostile)
+    client = sdk_client(hostile)  # the same key, while the first client still lives
+    del first
+    gc.collect()
+    hostile.fallback = json_text(_echoing_body(None, error=True), 401, headers=_echo_headers)
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(ChainhubError):
+        client.tasks.get(TASK_ID)
+    assert any(r.name.startswith("httpcore") for r in caplog.records)
+    for record in caplog.records:
+        assert_no_key(record.getMessage(), f"log line of {record.name}")
