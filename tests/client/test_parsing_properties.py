@@ -19,7 +19,7 @@ from chainhub_aigc._core import ApiReply, build_created, build_task, parse_retry
 from .conftest import IMAGE_FIELDS, TASK_ID, TOKEN, FakeAPI, make_client
 
 PROFILE = settings(
-    max_examples=300,
+    max_examples=150,  # the suite's CPU budget; derandomized, so every run tries the same cases
     deadline=None,
     derandomize=True,  # the same examples on every run
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -123,7 +123,7 @@ def test_read_reply_only_raises_chainhub_errors(
             build()
 
 
-@settings(PROFILE, max_examples=200)
+@settings(PROFILE, max_examples=100)
 @given(body=envelopes(surprises=False))
 def test_task_view_never_crashes(body: Any) -> None:
     task = build_task(ApiReply(httpx.Response(200), body, body["Response"], None), TASK_ID)

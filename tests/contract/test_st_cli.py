@@ -3,7 +3,9 @@
 The mock runs as `python -m chainhub_aigc.mock --port 0` (it prints its URL when ready); `st
 run` reads schemathesis.toml (token, seed, session_id hook), tests the built spec against
 `--url` with every default check and all phases (examples, coverage, fuzzing, stateful), and
-is bounded by `--max-examples 30` and a timeout. Its exit code and its summary are checked.
+is bounded by `--max-examples 10` (the in-process schemathesis tests of tests/contract/ do the
+bulk of the generation; this run proves the real process and the CLI path) and a timeout. Its
+exit code and its summary are checked.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def test_st_run_against_the_mock_process(run_mock_cli: RunMockCli) -> None:
                 "--url",
                 mock.url,
                 "--max-examples",
-                "30",
+                "10",
                 "--request-timeout",
                 "10",
             ],

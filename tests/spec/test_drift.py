@@ -1,17 +1,25 @@
 """The drift check (`make check`): passes on the committed tree, fails with a diff after a
-deliberate edit of a generated file (in a temporary copy of the repository)."""
+deliberate edit of a generated file and after an overlay change without regenerating (in a
+temporary copy of the repository)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from scripts.check_drift import check
 from tests.data import ROOT
+from tests.vendor.drillkit import locked, session_dir
 
 COPIED = ("openapi", "overlays", "scripts", "generated", "pyproject.toml")
+HAND_EDITED = Path("generated/chainhub_aigc_client/models/tencent_error.py")
+OVERLAY = Path("overlays/31-limits.yaml")
 
 
 def test_committed_spec_and_client_match_a_fresh_rebuild() -> None:
@@ -19,40 +27,60 @@ def test_committed_spec_and_client_match_a_fresh_rebuild() -> None:
     assert diff == [], "".join(diff[:80])
 
 
-def _copy_repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    repo.mkdir()
+def _copy_repo(target: Path) -> Path:
+    target.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", ".ruff_cache")
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, repo / name, ignore=ignore)
+            shutil.copytree(source, target / name, ignore=ignore)
         else:
-            shutil.copy2(source, repo / name)
-    return repo
+            shutil.copy2(source, target / name)
+    return target
 
 
-def _run_check(repo: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(repo / "scripts" / "check_drift.py")],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+@dataclass(frozen=True)
+class CheckRun:
+    returncode: int
+    stdout: str
 
 
-def test_drift_check_fails_after_editing_a_generated_file(tmp_path: Path) -> None:
-    repo = _copy_repo(tmp_path)
-    model = repo / "generated" / "chainhub_aigc_client" / "models" / "tencent_error.py"
-    model.write_text(model.read_text() + "\n# a hand edit\n")
-    result = _run_check(repo)
-    assert result.returncode == 1
-    assert "committed/generated/chainhub_aigc_client/models/tencent_error.py" in result.stdout
-    assert "-# a hand edit" in result.stdout
+@pytest.fixture
+def check_after_edits(tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
+    """`check_drift.py` run once per session (whichever xdist worker asks first, under a file
+    lock) on a copy with two independent edits: a hand edit of a generated file, and an overlay
+    change without regenerating. Each rebuild costs seconds; the diff names every changed file,
+    so each test below still fails on its own if the check misses its edit."""
+    home = session_dir(tmp_path_factory) / "drift-edited"
+    with locked(home.with_suffix(".lock")):
+        record = home / "check.json"
+        if not record.exists():
+            shutil.rmtree(home, ignore_errors=True)
+            repo = _copy_repo(home / "repo")
+            model = repo / HAND_EDITED
+            model.write_text(model.read_text() + "\n# a hand edit\n")
+            overlay = repo / OVERLAY
+            text = overlay.read_text()
+            assert "maxLength: 50" in text
+            overlay.write_text(text.replace("maxLength: 50", "maxLength: 49"))
+            result = subprocess.run(
+                [sys.executable, str(repo / "scripts" / "check_drift.py")],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            record.write_text(
+                json.dumps({"returncode": result.returncode, "stdout": result.stdout})
+            )
+        return CheckRun(**json.loads(record.read_text()))
 
 
-def test_drift_check_fails_after_changing_an_overlay_without_regenerating(tmp_path: Path) -> None:
-    repo = _copy_repo(tmp_path)
-    overlay = repo / "overlays" / "31-limits.yaml"
-    overlay.write_text(overlay.read_text().replace("maxLength: 50", "maxLength: 49"))
-    result = _run_check(repo)
-    assert result.returncode == 1
-    assert "+          maxLength: 49" in result.stdout
+def test_drift_check_fails_after_editing_a_generated_file(check_after_edits: CheckRun) -> None:
+    assert check_after_edits.returncode == 1
+    assert f"committed/{HAND_EDITED}" in check_after_edits.stdout
+    assert "-# a hand edit" in check_after_edits.stdout
+
+
+def test_drift_check_fails_after_changing_an_overlay_without_regenerating(
+    check_after_edits: CheckRun,
+) -> None:
+    assert check_after_edits.returncode == 1
+    assert "+          maxLength: 49" in check_after_edits.stdout

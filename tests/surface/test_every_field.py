@@ -34,6 +34,7 @@ from tests.surface.fields import (
     value_at,
     wrong_value,
 )
+from tests.vendor.drillkit import mypy_cache
 
 PARAMS_OF_SCHEMA = {schema: params for params, schema in PARAMS_SCHEMAS.items()}
 
@@ -87,15 +88,18 @@ def _probe(fields: list[Field], bad: bool) -> tuple[str, set[int]]:
     return "\n".join(lines) + "\n", expected
 
 
-def test_typed_params_accept_every_field_and_reject_a_wrong_type(tmp_path: Path) -> None:
+def test_typed_params_accept_every_field_and_reject_a_wrong_type(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     good_source, _ = _probe(FIELDS, bad=False)
     bad_source, bad_lines = _probe(FIELDS, bad=True)
     (tmp_path / "probe_good.py").write_text(good_source, encoding="utf-8")
     (tmp_path / "probe_bad.py").write_text(bad_source, encoding="utf-8")
     env = {**os.environ, "MYPYPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "generated")])}
+    cache = mypy_cache(tmp_path_factory, tmp_path / "mypy-cache")
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--config-file", os.devnull,
-         "--cache-dir", str(tmp_path / "mypy-cache"), "--no-error-summary",
+         "--cache-dir", str(cache), "--no-error-summary",
          "--show-error-codes", "probe_good.py", "probe_bad.py"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip

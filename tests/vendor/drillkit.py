@@ -147,6 +147,33 @@ def locked(path: Path) -> Iterator[None]:
         yield
 
 
+def mypy_cache(factory: pytest.TempPathFactory, target: Path) -> Path:
+    """A mypy cache dir at `target`, copied from one warmed once per session (under a lock)
+    by a strict run over `import chainhub_aigc` from the worktree: the standard library,
+    httpx, attrs and the SDK are then already analysed, and each mypy run in the suite pays
+    only for what differs (a probe, a copy's regenerated modules). Each run gets its own
+    copy, so runs on different xdist workers never write one cache at the same time."""
+    warm = session_dir(factory) / "mypy-cache-warm"
+    with locked(warm.with_suffix(".lock")):
+        if not (warm / "ready").exists():
+            shutil.rmtree(warm, ignore_errors=True)
+            warm.mkdir()
+            (warm / "probe.py").write_text("import chainhub_aigc\n", encoding="utf-8")
+            env = {
+                **os.environ,
+                "MYPYPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "generated")]),
+            }
+            result = subprocess.run(
+                [PYTHON, "-m", "mypy", "--strict", "--no-error-summary", "--config-file",
+                 os.devnull, "--cache-dir", str(warm / "cache"), "probe.py"],
+                cwd=warm, env=env, capture_output=True, text=True, timeout=240, check=False,
+            )  # fmt: skip
+            assert result.returncode == 0, result.stdout + result.stderr
+            (warm / "ready").touch()
+    shutil.copytree(warm / "cache", target)
+    return target
+
+
 def shared_start(
     factory: pytest.TempPathFactory, name: str, prepare: Callable[[Path], None]
 ) -> Path:
@@ -226,10 +253,12 @@ class TypedProbe:
     field_errors: list[str]
 
 
-def typed_params(drill: Drill, control: str, call: str) -> TypedProbe:
+def typed_params(
+    factory: pytest.TempPathFactory, drill: Drill, control: str, call: str
+) -> TypedProbe:
     """mypy (strict) on a small probe that makes both calls on a Client of the copy. Run once
-    per drill (the control and the surface check read one result); the mypy cache is shared
-    by the session, so only the first run is cold."""
+    per drill (the control and the surface check read one result), from the session's warm
+    cache (`mypy_cache`)."""
     home = drill.repo.parent
     record = home / "typed.json"
     with locked(home / "typed.lock"):
@@ -239,9 +268,10 @@ def typed_params(drill: Drill, control: str, call: str) -> TypedProbe:
             probe.write_text(f"{head}{control}\n{call}\n", encoding="utf-8")
             env = drill.env()
             env["MYPYPATH"] = env.pop("PYTHONPATH")
+            cache = mypy_cache(factory, home / "mypy-cache")
             result = subprocess.run(
                 [PYTHON, "-m", "mypy", "--strict", "--no-error-summary", "--config-file",
-                 os.devnull, "--cache-dir", str(home.parent / "mypy-cache"), str(probe)],
+                 os.devnull, "--cache-dir", str(cache), str(probe)],
                 cwd=home, env=env, capture_output=True, text=True, timeout=240, check=False,
             )  # fmt: skip
             errors = [line for line in result.stdout.splitlines() if ": error:" in line]

@@ -108,20 +108,24 @@ def test_top_level_field_reaches_the_mock_and_the_sdk(top_level: Drill) -> None:
 IMAGE_CONTROL = "client.images.create(model_name='GEM', model_version='3.0', prompt='x')"
 
 
-def test_top_level_field_typed_params_accept_it(top_level: Drill) -> None:
+def test_top_level_field_typed_params_accept_it(
+    top_level: Drill, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     call = f"client.images.create(model_name='GEM', model_version='3.0', prompt='x', {FIELD}=7)"
-    assert typed_params(top_level, IMAGE_CONTROL, call).field_errors == []
+    assert typed_params(tmp_path_factory, top_level, IMAGE_CONTROL, call).field_errors == []
 
 
 def test_top_level_field_cli_has_the_option(top_level: Drill) -> None:
     assert f"--{FIELD.replace('_', '-')}" in cli_help(top_level, "image")
 
 
-def test_the_surface_probes_pass_without_the_new_field(top_level: Drill) -> None:
+def test_the_surface_probes_pass_without_the_new_field(
+    top_level: Drill, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """The control of the two surface checks: the same probes without the new field are clean,
     so their failure today is about the field, not the probe."""
     call = f"client.images.create(model_name='GEM', model_version='3.0', prompt='x', {FIELD}=7)"
-    assert typed_params(top_level, IMAGE_CONTROL, call).control_errors == []
+    assert typed_params(tmp_path_factory, top_level, IMAGE_CONTROL, call).control_errors == []
     assert "--enhance-prompt" in cli_help(top_level, "image")
 
 
@@ -161,13 +165,15 @@ def test_nested_field_reaches_the_mock_and_the_sdk(nested: Drill) -> None:
     _assert_mock_and_sdk(nested, "output_config.frame_rate", {"output_config": {"frame_rate": 24}})
 
 
-def test_nested_field_typed_params_accept_it(nested: Drill) -> None:
+def test_nested_field_typed_params_accept_it(
+    nested: Drill, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     control = "client.videos.create(model_name='Kling', model_version='2.1', prompt='x')"
     call = (
         "client.videos.create(model_name='Kling', model_version='2.1', prompt='x', "
         "output_config={'frame_rate': 24})"
     )
-    probe = typed_params(nested, control, call)
+    probe = typed_params(tmp_path_factory, nested, control, call)
     assert (probe.control_errors, probe.field_errors) == ([], [])
 
 
