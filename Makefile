@@ -1,6 +1,6 @@
 # chainhub-aigc: every target installs what it needs into .venv (pinned by uv.lock) first.
 #   make demo      the main job, offline: mock server + CLI, an image and a video end to end
-#   make test      the whole test suite (drift check, overlays, spec, mock contract, SDK, CLI)
+#   make test      the whole test suite (4 workers: many tests wait on processes, not the CPU)
 #   make generate  vendor YAML + overlays -> openapi/chainhub-aigc.yaml -> generated/ client
 #   make check     fail if the committed spec or client differs from a fresh rebuild
 #   make vendor-update DOCS="PAGE..."  import changed vendor pages, rebuild, regenerate, and
@@ -41,7 +41,7 @@ vendor-update: install
 	$(PY) scripts/update_vendor.py $(DOCS)
 
 test: install
-	$(VENV)/bin/pytest -n auto
+	$(VENV)/bin/pytest -n 4
 
 lint: install
 	$(VENV)/bin/ruff check src scripts tests bench
