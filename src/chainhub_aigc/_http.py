@@ -138,7 +138,14 @@ def _decoder(response: httpx.Response, cap: int) -> BoundedDecoder:
 
 
 def _complete(response: httpx.Response, body: bytes) -> httpx.Response:
-    """The answer with its decoded body (a new, closed response: no socket behind it)."""
+    """The answer with its decoded body (closed: no socket behind it).
+
+    An identity-encoded answer keeps its response object, its body set as httpx's own
+    ``read()`` sets it (building a second Response costs as much as the rest of the SDK's
+    work on a small answer); a decoded one is rebuilt without its encoding headers."""
+    if "content-encoding" not in response.headers:
+        response._content = body  # what Response.read() does; httpx is pinned below 1.0
+        return response
     return httpx.Response(
         response.status_code,
         headers=[(k, v) for k, v in response.headers.multi_items() if k not in _DROPPED_HEADERS],
