@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -29,6 +30,16 @@ class Run:
 
     def json(self) -> Any:
         return json.loads(self.stdout)
+
+
+def interruptible() -> None:
+    """A child's ``preexec_fn``: SIGINT, SIGTERM and SIGHUP at their defaults and unblocked,
+    as a shell's foreground process has them. A child inherits its parent's signal mask and
+    ignored signals, and the test process's may differ, which made a Ctrl-C test's child
+    ignore Ctrl-C now and then."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
 
 
 def cli_env(base_url: str, token: str | None = TOKEN) -> dict[str, str]:

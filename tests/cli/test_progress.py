@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect
 
 from chainhub_aigc.mock import MockServer
-from tests.cli.conftest import CLI, cli_env, run_cli
+from tests.cli.conftest import CLI, cli_env, interruptible, run_cli
 from tests.data import IMAGE_ARGS
 
 IMAGE = IMAGE_ARGS
@@ -18,8 +18,9 @@ IMAGE = IMAGE_ARGS
 
 def _spawn(base_url: str, *args: str) -> pexpect.spawn:
     return pexpect.spawn(
-        CLI, list(args), env=cli_env(base_url), encoding="utf-8", timeout=30, dimensions=(40, 200)
-    )
+        CLI, list(args), env=cli_env(base_url), encoding="utf-8", timeout=30,
+        dimensions=(40, 200), preexec_fn=interruptible,
+    )  # fmt: skip
 
 
 def test_live_progress_under_a_terminal(slow_mock: MockServer, tmp_path: Path) -> None:

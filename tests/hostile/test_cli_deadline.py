@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.cli.conftest import CLI, cli_env
+from tests.cli.conftest import CLI, cli_env, interruptible
 from tests.cli.gateway import HANG, Gateway, Reply, run_raw, serve
 from tests.data import IMAGE_ARGS, TASK_ID
 
@@ -54,6 +54,7 @@ def test_ctrl_c_during_a_hung_query_names_the_task(gateway: Gateway) -> None:
     process = subprocess.Popen(
         [CLI, *IMAGE_ARGS, "--wait"], env=cli_env(gateway.base_url),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        preexec_fn=interruptible,
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while gateway.count("GET") == 0:

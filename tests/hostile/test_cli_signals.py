@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import CLI, cli_env
+from tests.cli.conftest import CLI, cli_env, interruptible
 from tests.cli.gateway import Gateway, Reply, serve, task
 from tests.data import IMAGE_ARGS, TASK_ID
 
@@ -42,6 +42,7 @@ def test_signal_during_download_leaves_no_part_file(
     process = subprocess.Popen(
         [CLI, *IMAGE_ARGS, "--out", str(out)], env=cli_env(gateway.base_url),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        preexec_fn=interruptible,
     )  # fmt: skip
     _wait_for_part_file(process, out)
     process.send_signal(signum)
