@@ -37,6 +37,7 @@ import re
 import shlex
 import signal
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -723,7 +724,7 @@ def _client(args: argparse.Namespace) -> Client:
                 check(value)
             except argparse.ArgumentTypeError as exc:
                 raise ConfigurationError(f"{variable}: {exc}") from None
-    return Client(**options)
+    return Client(**options, sleep=_sleep)
 
 
 def _command(*words: str | Path) -> str:
@@ -944,12 +945,20 @@ def _signals_interrupt() -> Iterator[None]:
 
     def handler(signum: int, frame: FrameType | None) -> None:
         for number in previous:
-            signal.signal(number, signal.SIG_IGN)
-        raise Interrupted(signum)
+            if number != signal.SIGINT:
+                signal.signal(number, signal.SIG_IGN)
+        interrupt = KeyboardInterrupt() if signum == signal.SIGINT else Interrupted(signum)
+        _PENDING.append(interrupt)
+        raise interrupt
 
     try:
         for number in numbers:
             previous[number] = signal.signal(number, handler)
+        # Ctrl-C too, unless it was ignored when we started (a background job keeps ignoring
+        # it): recorded, so that an interrupt CPython swallows (one that lands in a __del__
+        # or a weakref callback) is raised again at the next sleep.
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            previous[signal.SIGINT] = signal.signal(signal.SIGINT, handler)
     except ValueError:  # main() called from another thread: signals stay as they are
         pass
     try:
@@ -957,6 +966,20 @@ def _signals_interrupt() -> Iterator[None]:
     finally:
         for number, old in previous.items():
             signal.signal(number, old)
+        _PENDING.clear()
+
+
+_PENDING: list[KeyboardInterrupt] = []
+"""Interrupts received while a command runs (see _signals_interrupt)."""
+
+
+def _sleep(seconds: float) -> None:
+    """The SDK's sleep in the CLI: raises an interrupt that was received but swallowed."""
+    if _PENDING:
+        raise _PENDING[0]
+    time.sleep(seconds)
+    if _PENDING:
+        raise _PENDING[0]
 
 
 def _interrupted(exc: KeyboardInterrupt, out: Output) -> int:
