@@ -118,12 +118,16 @@ def _build(
     )  # fmt: skip
 
 
-def _already_read(response: httpx.Response) -> bytes | None:
-    """The body, if a transport handed the response over already read (httpx.MockTransport)."""
+def _read_already(response: httpx.Response, cap: int) -> Exchange | None:
+    """The exchange, if a transport handed the response over already read
+    (httpx.MockTransport): its body under the same cap; None for a streamed one."""
     try:
-        return response.content
+        content = response.content
     except httpx.ResponseNotRead:
         return None
+    decoder = BoundedDecoder(None, cap, response.status_code)
+    decoder.feed(content)
+    return Exchange(_complete(response, decoder.finish()))
 
 
 def _decoder(response: httpx.Response, cap: int) -> BoundedDecoder:
@@ -171,11 +175,9 @@ def send_sync(http: httpx.Client, effect: Send) -> Exchange:
         request = _build(http, effect, budget)
         response = http.send(request, stream=True, auth=None)
         try:
-            read = _already_read(response)
-            if read is not None:
-                decoder = BoundedDecoder(None, effect.max_bytes, response.status_code)
-                decoder.feed(read)
-                return Exchange(_complete(response, decoder.finish()))
+            whole = _read_already(response, effect.max_bytes)
+            if whole is not None:
+                return whole
             decoder = _decoder(response, effect.max_bytes)
             timeouts = request.extensions.get("timeout")
             if deadline is not None and isinstance(timeouts, dict):
@@ -203,11 +205,9 @@ async def send_async(http: httpx.AsyncClient, effect: Send) -> Exchange:
             request = _build(http, effect, budget)
             response = await http.send(request, stream=True, auth=None)
             try:
-                read = _already_read(response)
-                if read is not None:
-                    decoder = BoundedDecoder(None, effect.max_bytes, response.status_code)
-                    decoder.feed(read)
-                    return Exchange(_complete(response, decoder.finish()))
+                whole = _read_already(response, effect.max_bytes)
+                if whole is not None:
+                    return whole
                 decoder = _decoder(response, effect.max_bytes)
                 async for chunk in response.aiter_raw():
                     decoder.feed(chunk)
