@@ -260,6 +260,7 @@ class Behaviour:
                 created_wall=time.time(),
                 created_mono=now,
                 failure=call.failure,
+                finish_after=state.draw_finish_after(),
             )
             state.add_task(task)
             return {"Response": {"TaskId": task.task_id, "RequestId": call.request_id}}
