@@ -72,10 +72,12 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import io
 import math
 import os
 import pathlib
+import pickle
 import re
 import sys
 import tempfile
@@ -86,6 +88,7 @@ from typing import Any
 
 import jsonpath_rfc9535
 import jsonschema  # type: ignore[import-untyped, unused-ignore]
+import ruamel.yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -245,9 +248,57 @@ def _yaml() -> YAML:
 
 
 def load_yaml(source: str | pathlib.Path) -> Any:
-    """Load YAML 1.2 (round trip). A Path is read as UTF-8; a str is the YAML text itself."""
+    """Load YAML 1.2 (round trip). A Path is read as UTF-8; a str is the YAML text itself.
+
+    Cached by the text's content hash (see `_LOADED`): each call returns a fresh document that
+    the caller may change."""
     text = source.read_text(encoding="utf-8") if isinstance(source, pathlib.Path) else source
-    return _yaml().load(text)
+    key = hashlib.sha256(f"{_CACHE_TAG}\0{text}".encode()).hexdigest()
+    blob = _LOADED.get(key) or _read_cached(key)
+    if blob is not None:
+        _LOADED[key] = blob
+        return pickle.loads(blob)
+    data = _yaml().load(text)  # a parse error propagates and is not cached
+    blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    _LOADED[key] = blob
+    _write_cached(key, blob)
+    return data
+
+
+# The pure-Python round-trip parse is the slow part of every pipeline script (seconds for the
+# built spec); one run loads the same vendor documents, overlays and spec several times, and
+# the vendor-change drills of the tests run the pipeline in several processes on mostly the same
+# files. A pickled document is a deep copy that loads several times faster than the parse.
+_LOADED: dict[str, bytes] = {}
+"""Pickled documents by sha256 of (_CACHE_TAG, text), for this process."""
+_CACHE_TAG = f"ruamel.yaml {ruamel.yaml.__version__}, overlay.py loader 1"
+CACHE_ENV = "CHAINHUB_YAML_CACHE"
+"""A directory shared by processes (the test suite sets it for its pipeline runs); unset: none.
+Only a directory the user trusts: its files are unpickled."""
+
+
+def _read_cached(key: str) -> bytes | None:
+    directory = os.environ.get(CACHE_ENV)
+    if not directory:
+        return None
+    try:
+        return (pathlib.Path(directory) / f"{key}.pickle").read_bytes()
+    except OSError:
+        return None
+
+
+def _write_cached(key: str, blob: bytes) -> None:
+    directory = os.environ.get(CACHE_ENV)
+    if not directory:
+        return
+    target = pathlib.Path(directory) / f"{key}.pickle"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+        partial.write_bytes(blob)
+        os.replace(partial, target)  # readers see a whole file or none
+    except OSError:
+        pass  # a cache: the next load parses again
 
 
 def dump_yaml(data: Any) -> str:

@@ -33,6 +33,15 @@ from tests.data import BUILT_SPEC, ROOT
 
 _URL_LINE = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
 
+# The suite starts a few hundred Python processes (the CLI, the mock, the pipeline scripts, the
+# xdist workers), each importing the SDK, httpx, starlette, ruamel...; with
+# PYTHONDONTWRITEBYTECODE set and no bytecode in .venv (uv does not compile it), each one
+# compiled every module again: about twice the start-up time of a CLI run. The children write
+# and share bytecode in one directory under .venv instead (nothing in the source tree).
+if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(ROOT / ".venv" / "pycache"))
+
 
 # Modules whose tests share a module fixture too costly to run once per worker.
 ONE_WORKER_MODULES = frozenset({"tests/client/test_soak.py"})

@@ -26,6 +26,8 @@ from typing import Any
 
 import pytest
 
+from scripts.overlay import CACHE_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 COPIED = ("openapi", "overlays", "scripts", "src", "generated", "pyproject.toml")
@@ -67,6 +69,10 @@ def copy_env(repo: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHAINHUB_")}
     env["PYTHONPATH"] = os.pathsep.join([str(repo / "src"), str(repo / "generated")])
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Every copy sits two levels below the session's shared directory (drill-NAME/repo,
+    # start-NAME/repo): the drills' pipeline runs share one YAML cache there, so the overlays,
+    # the vendor documents and the spec that every drill loads are parsed once per session.
+    env[CACHE_ENV] = str(repo.parent.parent / "yaml-cache")
     return env
 
 
