@@ -19,6 +19,8 @@ The mock runs as a subprocess (``python -m chainhub_aigc.mock``), so it does not
 benchmark's GIL; ``--mock-url`` points at one already running instead.
 
     python bench/client_overhead.py [--pairs 200] [--rounds 10] [--tasks 1000] [--concurrency 50]
+
+``--tasks 0`` skips the batch (the overhead alone).
 """
 
 from __future__ import annotations
@@ -200,11 +202,13 @@ def main() -> int:
     print(f"python {sys.version.split()[0]}, httpx {httpx.__version__}, {os.cpu_count()} CPUs")
     if args.mock_url:
         overhead(args.mock_url, args.pairs, args.rounds)
-        batch(args.mock_url, args.tasks, args.concurrency)
+        if args.tasks > 0:
+            batch(args.mock_url, args.tasks, args.concurrency)
         return 0
     with mock_process() as base_url:
         overhead(base_url, args.pairs, args.rounds)
-        batch(base_url, args.tasks, args.concurrency)
+        if args.tasks > 0:
+            batch(base_url, args.tasks, args.concurrency)
     return 0
 
 

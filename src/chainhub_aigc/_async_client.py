@@ -173,7 +173,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
 
     async def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
-            return await send_async(self._http.http, effect)
+            return await send_async(self._http.http, effect, direct=self._http.owned)
         if isinstance(effect, Sleep):
             await self._sleep(effect.seconds)
             return None

@@ -23,6 +23,7 @@ from ._config import (
     evolve_options,
 )
 from ._core import Op
+from ._http import install_deadlines
 from ._operations import OperationTable, operation_table
 from ._resources import Images, Tasks, Videos
 from .errors import ConfigurationError, RequestValidationError
@@ -35,12 +36,14 @@ class _SharedHttpClient(Generic[HttpT]):
     """The httpx client shared by a client and its ``with_options`` copies, whether it is
     ours to close (not when the caller passed it in), and whether it has been closed."""
 
-    __slots__ = ("closed", "http", "owned")
+    __slots__ = ("closed", "http", "owned", "whole")
 
     def __init__(self, http: HttpT, owned: bool) -> None:
         self.http: HttpT = http
         self.owned = owned
         self.closed = False
+        # every socket operation of an attempt obeys its deadline (sync: _http.DeadlineBackend)
+        self.whole = isinstance(http, httpx.Client) and install_deadlines(http)
 
 
 class BaseClient(Generic[HttpT]):
@@ -167,6 +170,7 @@ class BaseClient(Generic[HttpT]):
         headers = self._options.auth_headers()
         token = headers.pop("Authorization").removeprefix("Bearer ")
         headers.pop("Accept", None)
+        headers.pop("Accept-Encoding", None)
         return AuthenticatedClient(
             base_url=self._options.base_url,
             token=token,

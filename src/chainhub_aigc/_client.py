@@ -180,7 +180,8 @@ class Client(BaseClient[httpx.Client]):
 
     def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
-            return send_sync(self._http.http, effect)
+            shared = self._http
+            return send_sync(shared.http, effect, whole=shared.whole, direct=shared.owned)
         if isinstance(effect, Sleep):
             self._sleep(effect.seconds)
             return None

@@ -250,6 +250,8 @@ class Options:
         return {
             **self.headers,
             "Accept": "application/json",
+            # only what the SDK decodes under its byte cap (_http.BoundedDecoder)
+            "Accept-Encoding": "gzip, deflate",
             "Authorization": f"Bearer {self.api_key.reveal()}",
         }
 

@@ -876,10 +876,13 @@ def interpret(exchange: Exchange, request: ApiRequest, options: Options) -> ApiR
         return Failure(error, transient, None, not isinstance(exchange.error, _NOT_SENT))
     assert exchange.response is not None
     response = scrub_response(exchange.response, options.redact)
+    # The same object back: the key is in no form in the body or the headers, so no text
+    # read from them can hold it, and read_reply need not search for it again.
+    redact = options.redact if response is not exchange.response else _unchanged
     try:
         return read_reply(
             response,
-            redact=options.redact,
+            redact=redact,
             session_id=request.session_id,
             envelope_required=request.enveloped,
         )
@@ -894,6 +897,10 @@ def interpret(exchange: Exchange, request: ApiRequest, options: Options) -> ApiR
             response=response,
         )
         return Failure(bad, False, None, True)
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 def _annotate(error: E, request: ApiRequest, maybe_processed: bool) -> E:
