@@ -94,6 +94,7 @@ def ensure(name: str) -> Path:
             if result.returncode != 0 or not built.exists():
                 tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
                 raise NpmToolError(f"npm install {tool.package}@{tool.version} failed:\n{tail}")
+            staging.chmod(0o755)  # mkdtemp's 0700 would hide the tool from other users
             staging.rename(tool.folder)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

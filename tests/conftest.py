@@ -35,7 +35,7 @@ _URL_LINE = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
 
 
 # Modules whose tests share a module fixture too costly to run once per worker.
-ONE_WORKER_MODULES = frozenset({"tests/client/test_soak.py"})
+ONE_WORKER_MODULES = frozenset({"tests/client/test_soak.py", "tests/tools/test_prism_proxy.py"})
 
 
 class _LoadKeepingModulesWhole(LoadScopeScheduling):
