@@ -14,7 +14,7 @@ The load generator is wrk (C, one thread: on 2 cores a Python generator would me
 itself). The script checks for it and, when missing, installs it with `apt-get install -y
 wrk` (Debian's package; needs root); a Lua script counts answers and stops at the request
 budget, and a time limit bounds every run as well. Prism is installed the same way when
-missing: `npm install --prefix bench/.prism @stoplight/prism-cli` (git-ignored).
+missing, pinned, by scripts/npm_tools.py (into the git-ignored `.tools/npm/`).
 """
 
 from __future__ import annotations
@@ -39,9 +39,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make `scripts` importable
+    sys.path.insert(0, str(ROOT))
+
+from scripts import npm_tools  # noqa: E402 (after the path set-up)
+
 SPEC = ROOT / "openapi" / "chainhub-aigc.yaml"
-PRISM_DIR = ROOT / "bench" / ".prism"
-PRISM = PRISM_DIR / "node_modules" / ".bin" / "prism"
 TOKEN = "dev-token"
 PATH = "/tencent-vod/v1/aigc-image"
 BODY = {
@@ -161,26 +164,10 @@ def ensure_wrk() -> str:
 
 
 def ensure_prism() -> Path:
-    if PRISM.exists():
-        return PRISM
-    if shutil.which("npm") is None:
-        sys.exit("npm is missing: Prism cannot be installed (use --skip-prism)")
-    print("installing Prism: npm install --prefix bench/.prism @stoplight/prism-cli", flush=True)
-    PRISM_DIR.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            "npm",
-            "install",
-            "--prefix",
-            str(PRISM_DIR),
-            "--no-audit",
-            "--no-fund",
-            "@stoplight/prism-cli",
-        ],
-        check=True,
-        timeout=600,
-    )
-    return PRISM
+    try:
+        return npm_tools.ensure("prism")  # the pinned Prism the tests use, installed once
+    except npm_tools.NpmToolError as exc:
+        sys.exit(f"{exc} (use --skip-prism)")
 
 
 def free_port() -> int:

@@ -44,7 +44,7 @@ if os.environ.get("PYTHONDONTWRITEBYTECODE"):
 
 
 # Modules whose tests share a module fixture too costly to run once per worker.
-ONE_WORKER_MODULES = frozenset({"tests/client/test_soak.py"})
+ONE_WORKER_MODULES = frozenset({"tests/client/test_soak.py", "tests/tools/test_prism_proxy.py"})
 
 
 class _LoadKeepingModulesWhole(LoadScopeScheduling):
