@@ -7,11 +7,25 @@ subprocess with plugin autoload off for what it must not import until it is used
 from __future__ import annotations
 
 import os
+import re
 from importlib.metadata import entry_points
 
 import pytest
 
+from tests.data import ROOT
+
 pytest_plugins = ("pytester",)
+INNER = ("-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function")
+
+
+def readme_example() -> str:
+    """The Python block of the README's section on the plugin."""
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("### Testing your code against the mock") :]
+    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert match is not None
+    return match.group(1)
+
 
 # A user's test file: their own function builds Client() from the environment.
 USER_TESTS = """
@@ -125,34 +139,31 @@ def test_the_entry_point_names_the_plugin() -> None:
 
 def test_a_users_tests_pass_with_no_conftest(pytester: pytest.Pytester) -> None:
     before = os.environ.get("CHAINHUB_BASE_URL")
-    pytester.makepyfile(test_user=USER_TESTS)
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    pytester.makepyfile(test_user=USER_TESTS, test_readme=readme_example())
+    result = pytester.runpytest(*INNER)
     # Every test passes but the one whose assertion is wrong: the fixture hides no failure.
-    result.assert_outcomes(passed=9, failed=1)
+    result.assert_outcomes(passed=11, failed=1)
     result.stdout.fnmatch_lines(["*test_a_wrong_expectation_still_fails*", "*assert 1 == 2*"])
     result.stdout.fnmatch_lines(["*1 async client(s) left open*"])
     assert os.environ.get("CHAINHUB_BASE_URL") == before  # the test's environment is restored
 
 
-def test_the_mock_is_imported_only_when_a_test_uses_it(pytester: pytest.Pytester) -> None:
+def test_the_mock_is_imported_only_when_a_test_uses_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytester.makepyfile(
         test_user="""
 import sys
 
-HEAVY = ("chainhub_aigc.mock", "starlette", "uvicorn")
-
 
 def test_without_the_fixture(request):
     assert request.config.pluginmanager.has_plugin("chainhub_aigc")
-    assert [name for name in HEAVY if name in sys.modules] == []
-
-
-def test_with_the_fixture(chainhub_mock):
-    assert [name for name in HEAVY if name in sys.modules] == list(HEAVY)
+    heavy = ("chainhub_aigc.mock", "starlette", "uvicorn")
+    assert [name for name in heavy if name in sys.modules] == []
 """
     )
-    # A subprocess (this process has the mock loaded), other plugins off: only ours, by the
-    # name of its entry point.
-    pytester._monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    # A subprocess (this one has the mock loaded) with no other plugin: ours alone, loaded by
+    # the name of its entry point. The in-process run above shows the fixture importing it.
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     result = pytester.runpytest_subprocess("-p", "chainhub_aigc", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=1)
