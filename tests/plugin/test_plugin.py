@@ -125,6 +125,16 @@ def test_the_async_client_left_open_was_closed(chainhub_mock):
     assert KEPT[-1].is_closed
 
 
+def test_bad_faults_are_refused_before_anything_is_queued(chainhub_mock):
+    with pytest.raises(ValueError, match="unknown fault 'rate-limt'"):
+        chainhub_mock.inject("rate-limt")
+    with pytest.raises(ValueError, match="code must not contain"):
+        chainhub_mock.fail_next_task("Moderation;errcode=1")
+    with pytest.raises(ValueError, match="times must be at least 1"):
+        chainhub_mock.unavailable(times=0)
+    assert len(chainhub_mock.server.state.queued_faults) == 0
+
+
 def test_a_wrong_expectation_still_fails(chainhub_mock):
     with chainhub_mock.client() as client:
         client.images.create(**IMAGE)
@@ -142,7 +152,7 @@ def test_a_users_tests_pass_with_no_conftest(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS, test_readme=readme_example())
     result = pytester.runpytest(*INNER)
     # Every test passes but the one whose assertion is wrong: the fixture hides no failure.
-    result.assert_outcomes(passed=11, failed=1)
+    result.assert_outcomes(passed=12, failed=1)
     result.stdout.fnmatch_lines(["*test_a_wrong_expectation_still_fails*", "*assert 1 == 2*"])
     result.stdout.fnmatch_lines(["*1 async client(s) left open*"])
     assert os.environ.get("CHAINHUB_BASE_URL") == before  # the test's environment is restored

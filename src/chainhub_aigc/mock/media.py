@@ -279,6 +279,7 @@ def _media_key(task_type: str, values: tuple[Any, ...]) -> str:
     return f"png:{width}x{height}"
 
 
+@functools.lru_cache(maxsize=256)  # every FINISHed query asks: one lookup
 def media_by_key(key: str) -> MediaFile:
     kind, _, rest = key.partition(":")
     size, _, seconds = rest.partition(":")
