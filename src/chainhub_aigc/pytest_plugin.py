@@ -1,7 +1,9 @@
 """pytest plugin: the ``chainhub_mock`` fixture, a running mock of the API for your own tests.
 
 Installed with the ``[mock]`` extra and registered by entry point (``pytest11``): no conftest
-is needed. ``-p no:chainhub_aigc`` turns it off. ::
+is needed. ``-p no:chainhub_aigc`` turns it off; with autoloading off
+(``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1``), ``-p chainhub_aigc`` loads it. Do not also list this
+module in ``pytest_plugins``: pytest would register it a second time, under another name. ::
 
     def test_my_pipeline(chainhub_mock):
         paths = my_pipeline(prompt="a fox")            # your code: Client() reads the env
