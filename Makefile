@@ -44,8 +44,8 @@ test: install
 	$(VENV)/bin/pytest -n 4
 
 lint: install
-	$(VENV)/bin/ruff check src scripts tests bench
-	$(VENV)/bin/ruff format --check src scripts tests bench
+	$(VENV)/bin/ruff check src scripts tests bench examples
+	$(VENV)/bin/ruff format --check src scripts tests bench examples
 	$(VENV)/bin/mypy
 
 demo: install

@@ -147,7 +147,8 @@ async def test_query_answer_shape_for_an_image(client: InProcess) -> None:
     (info,) = task["Output"]["FileInfos"]
     assert info["FileType"] == "png" and info["StorageMode"] == "Temporary"
     assert info["FileUrl"].startswith("http://mock.test/") and info["FileUrl"].endswith(".png")
-    assert info["MetaData"]["Width"] == 64 and info["MetaData"]["Height"] == 64
+    # 16:9 asked, no resolution: the smallest 16:9 size with a short side of at least 64 px
+    assert info["MetaData"]["Width"] == 128 and info["MetaData"]["Height"] == 72
     assert seconds(info["ExpireTime"]) - seconds(answer["FinishTime"]) == 7 * 24 * 3600
 
 

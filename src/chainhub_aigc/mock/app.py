@@ -337,6 +337,8 @@ class MockApp:
             try:
                 if header is not None:
                     faults = _Faults(parse_faults(header.decode("latin-1")), config, creates)
+                elif state.queued_faults and (queued := state.take_faults(creates)):
+                    faults = _Faults(queued, config, creates)  # MockState.queue_faults
                 elif rate and rate_kinds and state.rng.random() < rate:
                     faults = _Faults((Fault(state.rng.choice(rate_kinds)),), config, creates)
             except FaultSyntaxError as exc:

@@ -25,22 +25,23 @@ import json
 import math
 import random
 import sys
+import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from chainhub_aigc._spec import RATE_BUCKETS
-from chainhub_aigc.mock.config import MockConfig
+from chainhub_aigc.mock.config import TASK_FAIL, Fault, MockConfig
 from chainhub_aigc.mock.limits import RateLimiter
-from chainhub_aigc.mock.media import IMAGE, VIDEO, MediaFile
+from chainhub_aigc.mock.media import DEFAULT_KEYS, IMAGE, VIDEO, MediaFile, media_by_key
 
 WAITING = "WAITING"
 PROCESSING = "PROCESSING"
 FINISH = "FINISH"
 
-# TaskType -> the file its FileUrl serves.
+# TaskType -> the file its FileUrl serves when its request asked for nothing in particular.
 MEDIA: dict[str, MediaFile] = {"AigcImageTask": IMAGE, "AigcVideoTask": VIDEO}
 
 # What a task record weighs besides its texts of unbounded length (the two JSON texts, a
@@ -100,7 +101,8 @@ class MockTask:
     task_fields_json: _Field[str] = _Field()
     storage_mode: _Field[str] = _Field()
     media_name: _Field[str] = _Field()
-    duration: _Field[float | None] = _Field()
+    duration: _Field[float | None] = _Field()  # as requested (billed: Usage.OutputSeconds)
+    media_key: _Field[str] = _Field()  # the file it serves (media.media_key); "": the default
     session_id: _Field[str] = _Field()
     created_wall: _Field[float] = _Field()  # time.time()
     created_mono: _Field[float] = _Field()  # time.monotonic()
@@ -134,6 +136,7 @@ class MockTask:
         created_mono: float,
         failure: TaskFailure | None = None,
         finish_after: float | None = None,
+        media_key: str = "",
     ) -> MockTask:
         return cls(
             {
@@ -145,6 +148,7 @@ class MockTask:
                 "storage_mode": storage_mode,
                 "media_name": media_name,
                 "duration": duration,
+                "media_key": media_key,
                 "session_id": session_id,
                 "created_wall": created_wall,
                 "created_mono": created_mono,
@@ -178,7 +182,8 @@ class MockTask:
 
     @property
     def media(self) -> MediaFile:
-        return MEDIA[self.task_type]
+        key = self.record.get("media_key") or DEFAULT_KEYS.get(self.task_type)
+        return media_by_key(key) if key else MEDIA[self.task_type]
 
     @property
     def input(self) -> dict[str, Any]:
@@ -275,6 +280,10 @@ class MockState:
     # Task durations have their own seeded source: faults drawn or not never shift them.
     duration_rng: random.Random = field(init=False)
     limiter: RateLimiter | None = field(init=False)
+    # Faults queued for coming API requests (`queue_faults`), oldest first. Another thread
+    # (a test's, beside the server's) fills it: the lock, taken only while it is not empty.
+    queued_faults: deque[tuple[Fault, ...]] = field(default_factory=deque)
+    _queue_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.config.seed)
@@ -289,6 +298,8 @@ class MockState:
         self.duration_rng = random.Random(f"finish-after:{self.config.seed}")
         if self.limiter is not None:
             self.limiter.reset()
+        with self._queue_lock:
+            self.queued_faults.clear()
 
     def draw_finish_after(self) -> float | None:
         """The `finish_after` of a new task: None (the config's) without a range, else drawn
@@ -299,6 +310,24 @@ class MockState:
         if self.config.mode == "deterministic":
             return float(self.duration_rng.randint(int(low), int(high)))
         return self.duration_rng.uniform(low, high)
+
+    # --- queued faults ---------------------------------------------------------------------
+
+    def queue_faults(self, faults: tuple[Fault, ...]) -> None:
+        """Give these faults to the next API request they apply to, as if it carried them in
+        `X-Mock-Fault`: the first entry with a `task-fail` waits for a create; any other entry
+        goes to the next request (not to downloads or the mock-only routes)."""
+        with self._queue_lock:
+            self.queued_faults.append(faults)
+
+    def take_faults(self, creates: bool) -> tuple[Fault, ...] | None:
+        """The queued faults this request gets (removed from the queue), or None."""
+        with self._queue_lock:
+            for index, faults in enumerate(self.queued_faults):
+                if creates or all(fault.kind != TASK_FAIL for fault in faults):
+                    del self.queued_faults[index]
+                    return faults
+        return None
 
     @property
     def session_creates(self) -> dict[str, int]:

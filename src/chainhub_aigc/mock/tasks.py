@@ -19,7 +19,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import Scope
 
-from chainhub_aigc.mock.media import MediaFile
+from chainhub_aigc.mock.media import MediaFile, media_key
 from chainhub_aigc.mock.spec import JSON, Operation, array_items, object_properties, resolve
 from chainhub_aigc.mock.state import FINISH, MEDIA, PROCESSING, MockState, MockTask, TaskFailure
 
@@ -263,6 +263,7 @@ class Behaviour:
                 created_mono=now,
                 failure=call.failure,
                 finish_after=state.draw_finish_after() if ranged else None,
+                media_key=media_key(kind.task_type, output_config),
             )
             state.add_task(task)
             return {"Response": {"TaskId": task.task_id, "RequestId": call.request_id}}
@@ -327,17 +328,17 @@ class Behaviour:
             "Rotate": 0,
             "Md5": media.md5,
         }
-        if task.duration is not None:
+        if media.duration is not None:  # the file's own (media.py), not the requested one
             meta.update(
-                Duration=task.duration,
-                Bitrate=int(len(media.content) * 8 / max(task.duration, 0.001)),
+                Duration=media.duration,
+                Bitrate=int(len(media.content) * 8 / max(media.duration, 0.001)),
                 VideoStreamSet=[
                     {
                         "Bitrate": 0,
                         "Height": media.height,
                         "Width": media.width,
                         "Codec": "h264",
-                        "Fps": 24,
+                        "Fps": media.fps,
                     }
                 ],
                 AudioStreamSet=[],
