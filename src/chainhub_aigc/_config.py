@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import importlib.metadata
 import ipaddress
 import logging
 import math
@@ -31,19 +30,16 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ._env import API_KEY_ENV as API_KEY_ENV
+from ._env import BASE_URL_ENV as BASE_URL_ENV
+from ._env import INSECURE_HTTP_ENV as INSECURE_HTTP_ENV
+from ._env import LOG_ENV as LOG_ENV
 from ._spec import DEFAULT_BASE_URL
+from ._version import __version__ as __version__
 from .errors import ConfigurationError, MissingAPIKeyError
 from .types import DEFAULT_MAX_DOWNLOAD_BYTES as DEFAULT_MAX_DOWNLOAD_BYTES
 from .types import PollSchedule
 
-try:
-    __version__: str = importlib.metadata.version("chainhub-aigc")
-except importlib.metadata.PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0"
-
-API_KEY_ENV: Final = "CHAINHUB_API_KEY"
-BASE_URL_ENV: Final = "CHAINHUB_BASE_URL"
-INSECURE_HTTP_ENV: Final = "CHAINHUB_ALLOW_INSECURE_HTTP"
 DEFAULT_MAX_RESPONSE_BYTES: Final = 10 * 1024 * 1024
 """The cap on an API answer, decoded (documented answers are a few KB; a task with many
 files a few tens of KB)."""
