@@ -1,0 +1,103 @@
+"""Start-up time of the CLI and the package, as a user has them (not a test: it prints numbers).
+
+Builds the wheel (or takes ``--wheel``), installs it with the ``[mock]`` extra into a clean
+virtual environment in a temporary directory (the dev environment has rich, click and pygments,
+which make ``import httpx`` load its own CLI: not what a user pays), then runs, interleaved,
+``--runs`` times each:
+
+- ``chainhub-aigc --help`` (the bar: median at most 0.2 s);
+- ``chainhub-aigc image --help`` (reads the spec to derive the options);
+- ``python -c "import chainhub_aigc"``;
+- ``python -c "from chainhub_aigc import Client"`` (the HTTP stack and the generated models);
+- ``python -c pass`` (the interpreter alone: the floor).
+
+Prints the median and the fastest run of each. Wall-clock times of a machine shared with
+other work: compare medians of one run of this script, not figures from different days.
+
+    python bench/startup.py [--runs 15] [--wheel dist/chainhub_aigc-X-py3-none-any.whl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UV = ROOT / ".tools" / "uv" / "bin" / "uv"
+BAR = 0.2
+
+
+def build_wheel(out: Path) -> Path:
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    subprocess.run(
+        [str(UV), "build", "--wheel", "--quiet", "--out-dir", str(out), str(ROOT)],
+        check=True,
+        env=env,
+    )
+    (wheel,) = out.glob("chainhub_aigc-*.whl")
+    return wheel
+
+
+def install(wheel: Path, venv: Path) -> Path:
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    subprocess.run([str(UV), "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
+    python = venv / "bin" / "python"
+    spec = f"{wheel}[mock]"
+    subprocess.run(
+        [str(UV), "pip", "install", "--quiet", "--python", str(python), spec], check=True, env=env
+    )
+    return venv / "bin"
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--wheel", type=Path, help="measure this wheel instead of building one")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="chainhub-startup-") as tmp:
+        work = Path(tmp)
+        wheel = args.wheel.resolve() if args.wheel else build_wheel(work / "dist")
+        bin_dir = install(wheel, work / "venv")
+        python, cli = str(bin_dir / "python"), str(bin_dir / "chainhub-aigc")
+        cases = {
+            "chainhub-aigc --help": [cli, "--help"],
+            "chainhub-aigc image --help": [cli, "image", "--help"],
+            'python -c "import chainhub_aigc"': [python, "-c", "import chainhub_aigc"],
+            'python -c "from chainhub_aigc import Client"': [
+                python,
+                "-c",
+                "from chainhub_aigc import Client",
+            ],
+            "python -c pass": [python, "-c", "pass"],
+        }
+        for command in cases.values():  # warm the file cache and the .pyc files
+            timed(command, work)
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(args.runs):
+            for name, command in cases.items():
+                times[name].append(timed(command, work))
+    python_version = sys.version.split()[0]
+    print(f"{wheel.name}, Python {python_version}, {args.runs} runs, nproc {os.cpu_count()}")
+    print("| command | median | fastest |\n| --- | ---: | ---: |")
+    for name, values in times.items():
+        print(f"| `{name}` | {statistics.median(values):.3f} s | {min(values):.3f} s |")
+    help_median = statistics.median(times["chainhub-aigc --help"])
+    verdict = "meets" if help_median <= BAR else "misses"
+    print(f"`--help` median {help_median:.3f} s {verdict} the bar ({BAR} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
