@@ -14,7 +14,10 @@ which make ``import httpx`` load its own CLI: not what a user pays), then runs, 
 Prints the median and the fastest run of each. Wall-clock times of a machine shared with
 other work: compare medians of one run of this script, not figures from different days.
 
-    python bench/startup.py [--runs 15] [--wheel dist/chainhub_aigc-X-py3-none-any.whl]
+    python bench/startup.py [--runs 15] [--wheel WHEEL] [--baseline OLD_WHEEL]
+
+``--baseline`` installs another wheel (an earlier version) into its own venv and runs its
+commands in the same rounds, so that both see the same load.
 """
 
 from __future__ import annotations
@@ -61,27 +64,33 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+def commands(bin_dir: Path, label: str) -> dict[str, list[str]]:
+    python, cli = str(bin_dir / "python"), str(bin_dir / "chainhub-aigc")
+    return {
+        f"chainhub-aigc --help{label}": [cli, "--help"],
+        f"chainhub-aigc image --help{label}": [cli, "image", "--help"],
+        f'python -c "import chainhub_aigc"{label}': [python, "-c", "import chainhub_aigc"],
+        f'python -c "from chainhub_aigc import Client"{label}': [
+            python,
+            "-c",
+            "from chainhub_aigc import Client",
+        ],
+        f"python -c pass{label}": [python, "-c", "pass"],
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--wheel", type=Path, help="measure this wheel instead of building one")
+    parser.add_argument("--baseline", type=Path, help="also measure this wheel, interleaved")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="chainhub-startup-") as tmp:
         work = Path(tmp)
         wheel = args.wheel.resolve() if args.wheel else build_wheel(work / "dist")
-        bin_dir = install(wheel, work / "venv")
-        python, cli = str(bin_dir / "python"), str(bin_dir / "chainhub-aigc")
-        cases = {
-            "chainhub-aigc --help": [cli, "--help"],
-            "chainhub-aigc image --help": [cli, "image", "--help"],
-            'python -c "import chainhub_aigc"': [python, "-c", "import chainhub_aigc"],
-            'python -c "from chainhub_aigc import Client"': [
-                python,
-                "-c",
-                "from chainhub_aigc import Client",
-            ],
-            "python -c pass": [python, "-c", "pass"],
-        }
+        cases = commands(install(wheel, work / "venv"), "")
+        if args.baseline:
+            cases |= commands(install(args.baseline.resolve(), work / "baseline"), " (baseline)")
         for command in cases.values():  # warm the file cache and the .pyc files
             timed(command, work)
         times: dict[str, list[float]] = {name: [] for name in cases}
