@@ -280,7 +280,7 @@ def test_shell_block(block: Block, tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,  # only a hang breaks this
+        timeout=600,  # only a hang breaks this (the block takes ~40 s at a load average of 12)
     )
     sections = re.split(r"^@@readme-test (\d+|end)@@$", done.stdout, flags=re.M)
     printed = dict(zip(sections[1::2], sections[2::2], strict=True))
