@@ -65,6 +65,8 @@ def main() -> int:
     try:
         wait_until_up(url, mock)
         env = {**os.environ, "CHAINHUB_BASE_URL": url, "CHAINHUB_API_KEY": TOKEN}
+        # Shown, so that the commands below work when typed in this order.
+        print(f"$ export CHAINHUB_BASE_URL={url} CHAINHUB_API_KEY={TOKEN}", flush=True)
         image = ["image", "--model", "GEM", "--version", "3.0", "--prompt", "a red fox in the snow"]
         run("image", [*image, "--aspect-ratio", "16:9", "--wait", "--out", str(OUT / "image")], env)
         video = ["video", "--model", "Kling", "--version", "2.1", "--prompt", "a car on a highway"]

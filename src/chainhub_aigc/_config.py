@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import importlib.metadata
 import ipaddress
 import logging
 import math
@@ -31,19 +30,17 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ._env import API_KEY_ENV as API_KEY_ENV
+from ._env import BASE_URL_ENV as BASE_URL_ENV
+from ._env import INSECURE_HTTP_ENV as INSECURE_HTTP_ENV
+from ._env import LOG_ENV as LOG_ENV
+from ._progress import visible_lines
 from ._spec import DEFAULT_BASE_URL
+from ._version import __version__ as __version__
 from .errors import ConfigurationError, MissingAPIKeyError
 from .types import DEFAULT_MAX_DOWNLOAD_BYTES as DEFAULT_MAX_DOWNLOAD_BYTES
 from .types import PollSchedule
 
-try:
-    __version__: str = importlib.metadata.version("chainhub-aigc")
-except importlib.metadata.PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0"
-
-API_KEY_ENV: Final = "CHAINHUB_API_KEY"
-BASE_URL_ENV: Final = "CHAINHUB_BASE_URL"
-INSECURE_HTTP_ENV: Final = "CHAINHUB_ALLOW_INSECURE_HTTP"
 DEFAULT_MAX_RESPONSE_BYTES: Final = 10 * 1024 * 1024
 """The cap on an API answer, decoded (documented answers are a few KB; a task with many
 files a few tens of KB)."""
@@ -132,6 +129,45 @@ def _guard_logs(secret: Secret) -> None:
         logger = logging.getLogger(name)
         if _SCRUB_KEYS not in logger.filters:
             logger.addFilter(_SCRUB_KEYS)
+
+
+# -- CHAINHUB_LOG ------------------------------------------------------------------------------
+# CHAINHUB_LOG=info|debug sends the SDK's log lines to stderr, as OPENAI_LOG does for
+# openai-python: `info` the SDK's retries and warnings and httpx's one line per request,
+# `debug` also each attempt, each poll and httpcore's connection events. The handler carries
+# the key scrub, so a key echoed by a server is masked whatever logger the line came from.
+_LOG_LEVELS: Final = {"info": logging.INFO, "debug": logging.DEBUG}
+_LOG_FORMAT: Final = "%(asctime)s %(name)s %(levelname)s %(message)s"
+
+
+class _VisibleFormatter(logging.Formatter):
+    """Control characters (a server's text may hold some) are shown escaped, never raw."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible_lines(super().format(record))
+
+
+def setup_logging_from_env() -> None:
+    """Apply ``CHAINHUB_LOG`` (read once, when the SDK is first imported). Unset or empty:
+    nothing. Another value: one warning line, and nothing else changes."""
+    value = os.environ.get(LOG_ENV, "").strip()
+    if not value:
+        return
+    level = _LOG_LEVELS.get(value.lower())
+    sdk_logger = logging.getLogger("chainhub_aigc")
+    if level is None:
+        sdk_logger.warning(
+            "%s=%r is not one of %s: ignored", LOG_ENV, value, ", ".join(_LOG_LEVELS)
+        )
+        return
+    handler = logging.StreamHandler()  # sys.stderr when a line is written
+    handler.setFormatter(_VisibleFormatter(_LOG_FORMAT))
+    handler.addFilter(_SCRUB_KEYS)
+    names = ["chainhub_aigc", "httpx"] + (["httpcore"] if level == logging.DEBUG else [])
+    for name in names:
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        logger.addHandler(handler)
 
 
 def coerce_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
@@ -346,3 +382,6 @@ def evolve_options(
             headers[name] = value
         changes["headers"] = headers
     return options.evolve(**changes)
+
+
+setup_logging_from_env()

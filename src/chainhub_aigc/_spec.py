@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import importlib.util
 import json
 import math
 from collections.abc import Iterator, Mapping
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,7 @@ def load_spec(path: Path | str | None = None) -> dict[str, Any]:
     """The spec as fresh plain JSON data: from ``path``, or from the copy the client package
     ships. Each call reads it again; the SDK's own copy is :func:`packaged_spec`."""
     if path is None:
-        files = importlib.resources.files(SPEC_PACKAGE)
+        files = _package_files()
         as_json = files / "openapi.json"
         if as_json.is_file():
             return _checked(json.loads(as_json.read_text(encoding="utf-8")))
@@ -55,6 +57,16 @@ def load_spec(path: Path | str | None = None) -> dict[str, Any]:
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     return _checked(json.loads(text) if path.suffix == ".json" else _yaml(text))
+
+
+def _package_files() -> Traversable:
+    """The generated package's folder, found without importing the package (its
+    ``__init__`` imports httpx and attrs, which the CLI's ``--help`` has no use for)."""
+    found = importlib.util.find_spec(SPEC_PACKAGE)
+    locations = list(found.submodule_search_locations or ()) if found is not None else []
+    if locations and Path(locations[0], "openapi.json").is_file():
+        return Path(locations[0])
+    return importlib.resources.files(SPEC_PACKAGE)  # a zip, or a package without the JSON
 
 
 @functools.cache

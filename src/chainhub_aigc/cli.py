@@ -44,14 +44,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from urllib.parse import urlsplit
 
-from . import Client, __version__
-from ._config import API_KEY_ENV, BASE_URL_ENV
-from ._core import safe_stem
+from ._env import API_KEY_ENV, BASE_URL_ENV
 from ._progress import DownloadDisplay, WaitDisplay, visible, visible_lines
 from ._validation import spec_validator
+from ._version import __version__
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -67,7 +66,13 @@ from .errors import (
     TaskMayExistError,
     WaitTimeoutError,
 )
-from .types import Task, TaskResult
+
+# The HTTP stack (httpx, the SDK's client, the generated models) is imported by the commands
+# that talk to the API, and the mock server by `mock` alone: `--help` and usage errors load
+# neither (tests/package/test_startup.py).
+if TYPE_CHECKING:
+    from ._client import Client
+    from .types import Task, TaskResult
 
 EXIT_OK, EXIT_TASK_FAILED, EXIT_USAGE, EXIT_API, EXIT_TIMEOUT = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 70  # an unexpected exception: a bug (sysexits' EX_SOFTWARE)
@@ -561,7 +566,18 @@ def _flags(parser: argparse.ArgumentParser) -> frozenset[str]:
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with a one-line error: the option, what is wrong, where the help is."""
+    """argparse with a one-line error: the option, what is wrong, where the help is; and
+    ``fill``, options added only when this (sub)parser parses, for options costly to build."""
+
+    fill: Callable[[argparse.ArgumentParser], None] | None = None
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if self.fill is not None:
+            fill, self.fill = self.fill, None
+            fill(self)
+        return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {visible(message)} (see {self.prog} --help)\n")
@@ -608,7 +624,9 @@ def build_parser() -> argparse.ArgumentParser:
     mock = commands.add_parser(
         "mock", help="run the mock server (needs the [mock] extra)", add_help=True
     )
-    _add_mock_arguments(mock)
+    # Its options are added when `mock` is the command: they come from the mock package,
+    # which imports the server (starlette, uvicorn) and is too slow to load for other commands.
+    mock.fill = _add_mock_arguments
     return parser
 
 
@@ -724,6 +742,8 @@ def _client(args: argparse.Namespace) -> Client:
                 check(value)
             except argparse.ArgumentTypeError as exc:
                 raise ConfigurationError(f"{variable}: {exc}") from None
+    from ._client import Client
+
     return Client(**options, sleep=_sleep)
 
 
@@ -818,6 +838,8 @@ def _wait(client: Client, task_id: str, timeout: float, out: Output) -> TaskResu
 
 def _part_files(directory: Path, task: Task) -> set[Path]:
     """The part files of `task`'s downloads in `directory` (see _download.PartFile)."""
+    from ._core import safe_stem
+
     stems = {safe_stem(task.task_id, index) for index in range(len(task.files))}
     try:
         return {p for p in directory.glob("*.part") if p.name.rsplit(".", 2)[0] in stems}

@@ -51,9 +51,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 if TYPE_CHECKING:
+    import httpx
+
     from .types import Task
 
 __all__ = [
@@ -131,6 +131,8 @@ _SECRET_REQUEST_HEADERS = frozenset({"authorization", "proxy-authorization", "co
 def safe_request(response: httpx.Response) -> httpx.Request | None:
     """The response's request without Authorization, Proxy-Authorization and Cookie (None
     when the response has no request)."""
+    import httpx  # here, not at the top: the CLI's --help imports this module, not httpx
+
     try:
         sent = response.request
     except RuntimeError:
@@ -143,6 +145,8 @@ def safe_request(response: httpx.Response) -> httpx.Request | None:
 
 def safe_response(response: httpx.Response) -> httpx.Response:
     """A copy of a read response whose request carries no credential (for pickling)."""
+    import httpx
+
     return httpx.Response(
         response.status_code,
         headers=[
