@@ -35,7 +35,8 @@ _URL_LINE = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
 
 
 # Modules whose tests share a module fixture too costly to run once per worker.
-ONE_WORKER_MODULES = frozenset({"tests/client/test_soak.py"})
+# tests/docs/test_site.py: the site is built once, by its module fixture (a few seconds of CPU).
+ONE_WORKER_MODULES = frozenset({"tests/client/test_soak.py", "tests/docs/test_site.py"})
 
 
 class _LoadKeepingModulesWhole(LoadScopeScheduling):
