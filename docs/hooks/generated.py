@@ -4,7 +4,10 @@
   parser's own order (the commands are read from the parser, so a new command or a new
   option from the spec appears without editing the docs);
 - `<!-- operations -->`: a table of the built spec's operations (operationId, method, path,
-  summary), each linked to its section of the HTTP API page.
+  summary), each linked to its section of the HTTP API page;
+- `<!-- demote-headings -->`: every heading after it goes one level down. The OAD plugin
+  (which runs before this hook) renders the spec from a `# title` on; a second `#` on a page
+  hides everything under it from Material's table of contents.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from markdown.extensions.toc import slugify
 
 CLI_MARKER = "<!-- cli-help -->"
 OPERATIONS_MARKER = "<!-- operations -->"
+DEMOTE_MARKER = "<!-- demote-headings -->"
 BUILT_SPEC = Path(__file__).resolve().parents[2] / "openapi" / "chainhub-aigc.yaml"
 WIDTH = "88"  # argparse wraps to $COLUMNS: a fixed width makes the page reproducible
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -75,9 +79,26 @@ def operations_markdown(spec_path: Path = BUILT_SPEC) -> str:
     return "\n".join(rows) + "\n"
 
 
+def demote_headings(markdown: str) -> str:
+    """`#`-headings one level down (`## x` -> `### x`), outside fenced code blocks."""
+    lines, fence = [], ""
+    for line in markdown.split("\n"):
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            marker = stripped[:3]
+            fence = "" if fence == marker else (fence or marker)
+        elif not fence and line.startswith("#") and line.lstrip("#").startswith(" "):
+            line = "#" + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def on_page_markdown(markdown: str, **kwargs: Any) -> str:
     if CLI_MARKER in markdown:
         markdown = markdown.replace(CLI_MARKER, cli_help_markdown())
     if OPERATIONS_MARKER in markdown:
         markdown = markdown.replace(OPERATIONS_MARKER, operations_markdown())
+    if DEMOTE_MARKER in markdown:
+        before, after = markdown.split(DEMOTE_MARKER, 1)
+        markdown = before + demote_headings(after)
     return markdown

@@ -23,12 +23,12 @@ header) or pickle. The hierarchy:
     │   ├── RateLimitError                429
     │   ├── InternalServerError           5xx
     │   ├── APIResponseValidationError    a success status with a body the SDK cannot read
-    │   └── TencentAPIError               a ``Response.Error`` body, whatever the status
+    │   └── TencentAPIError               a Response.Error body, whatever the status
     │       ├── TaskMayExistError         a *retried* create rejected as a duplicate session_id
     │       └── Tencent<Status>Error      both TencentAPIError and the status class (see below)
     ├── TaskFailedError                   FINISH with ErrCode != 0 or ErrCodeExt, or ABORTED
     │   └── NoOutputError                 FINISH without error and without any output file
-    ├── WaitTimeoutError                  the wait's deadline passed (``last_task``)
+    ├── WaitTimeoutError                  the wait's deadline passed (last_task)
     └── DownloadError                     an output file could not be downloaded
 
 TencentAPIError and the status classes: Tencent reports errors as ``{"Response": {"Error":
