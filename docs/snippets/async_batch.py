@@ -9,7 +9,9 @@ async def main() -> None:
     async with AsyncClient() as client:
         results = await asyncio.gather(
             *(
-                client.videos.generate(model_name="Kling", model_version="2.1", prompt=prompt)
+                client.videos.generate(
+                    model_name="Kling", model_version="2.1", prompt=prompt
+                )
                 for prompt in PROMPTS
             )
         )

@@ -10,7 +10,10 @@ async def main() -> None:
             print(task.status, task.progress)
 
         result = await client.images.generate(
-            model_name="GEM", model_version="3.0", prompt="a red fox", on_progress=show
+            model_name="GEM",
+            model_version="3.0",
+            prompt="a red fox",
+            on_progress=show,
         )
         print(await result.download("out/"))
 

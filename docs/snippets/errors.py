@@ -18,15 +18,21 @@ with Client() as client:
             timeout=600,
         )
         print(result.download("out/"))
-    except RequestValidationError as e:  # before sending, naming the field
+    # Before sending, naming the field:
+    except RequestValidationError as e:
         print(e)  # invalid request: tasks_priority: ...
-    except TaskFailedError as e:  # FINISH with ErrCode/ErrCodeExt, or ABORTED
+    # FINISH with ErrCode/ErrCodeExt, or ABORTED:
+    except TaskFailedError as e:
         print("failed:", e.task.err_code_ext, e.message)
-    except WaitTimeoutError as e:  # the deadline passed; the task may still finish
+    # The deadline passed; the task may still finish:
+    except WaitTimeoutError as e:
         print("still running:", e.last_task)
-    except RateLimitError as e:  # 429 after the retries (Retry-After was honoured)
+    # 429 after the retries (Retry-After was honoured):
+    except RateLimitError as e:
         print("rate limited:", e.code, e.request_id)
-    except TencentAPIError as e:  # any other Response.Error
+    # Any other Response.Error:
+    except TencentAPIError as e:
         print(e.code, e.message, e.request_id)
-    except APIConnectionError as e:  # no usable answer (APITimeoutError included)
+    # No usable answer (APITimeoutError included):
+    except APIConnectionError as e:
         print("network:", e)

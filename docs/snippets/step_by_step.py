@@ -1,7 +1,8 @@
 from chainhub_aigc import Client, Task
 
 with Client() as client:
-    # 1. Create: returns at once with the task id (and the session_id that makes retries safe).
+    # 1. Create: returns at once with the task id (and the session_id that
+    #    makes retries safe).
     created = client.videos.create(
         model_name="Kling",
         model_version="2.1",

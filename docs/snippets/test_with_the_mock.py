@@ -1,4 +1,7 @@
-"""Your code against the mock, in your own test suite (pip install 'chainhub-aigc[mock]')."""
+"""Your code against the mock, in your own test suite.
+
+Needs the mock: pip install 'chainhub-aigc[mock]'.
+"""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +16,9 @@ from chainhub_aigc.mock import MockConfig, MockServer
 def make_cover_image(client: Client, title: str, out: Path) -> Path:
     """The code under test: one image for a title, saved under `out`."""
     result = client.images.generate(
-        model_name="GEM", model_version="3.0", prompt=f"a book cover for {title!r}"
+        model_name="GEM",
+        model_version="3.0",
+        prompt=f"a book cover for {title!r}",
     )
     return result.download(out)[0]
 
@@ -40,7 +45,9 @@ def test_cover_image_is_a_png(client: Client, tmp_path: Path) -> None:
 def test_a_failed_task_is_reported(client: Client, tmp_path: Path) -> None:
     # X-Mock-Fault (a header only the mock reads) makes the task finish failed.
     failing = client.with_options(
-        default_headers={"X-Mock-Fault": "task-fail;code=ContentModerationFailed"}
+        default_headers={
+            "X-Mock-Fault": "task-fail;code=ContentModerationFailed"
+        }
     )
     with pytest.raises(TaskFailedError) as failure:
         make_cover_image(failing, "The Fox", tmp_path)
@@ -49,7 +56,8 @@ def test_a_failed_task_is_reported(client: Client, tmp_path: Path) -> None:
 
 def test_rate_limit_without_retries(client: Client, tmp_path: Path) -> None:
     limited = client.with_options(
-        max_retries=0, default_headers={"X-Mock-Fault": "rate-limit;retry-after=1"}
+        max_retries=0,
+        default_headers={"X-Mock-Fault": "rate-limit;retry-after=1"},
     )
     with pytest.raises(RateLimitError):
         make_cover_image(limited, "The Fox", tmp_path)
