@@ -7,6 +7,7 @@
 #                  print the contract diff (all or nothing)
 #   make lint      ruff + mypy (strict)
 #   make bench     the benchmarks under bench/ (not part of the tests)
+#   make docs      the docs site (mkdocs-material), built with --strict into site/
 
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -16,7 +17,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install generate check test lint demo bench clean vendor-update
+.PHONY: install generate check test lint demo bench clean vendor-update docs
 
 install: $(STAMP)
 
@@ -44,8 +45,8 @@ test: install
 	$(VENV)/bin/pytest -n 4
 
 lint: install
-	$(VENV)/bin/ruff check src scripts tests bench examples
-	$(VENV)/bin/ruff format --check src scripts tests bench examples
+	$(VENV)/bin/ruff check src scripts tests bench examples docs/hooks docs/snippets
+	$(VENV)/bin/ruff format --check src scripts tests bench examples docs/hooks docs/snippets
 	$(VENV)/bin/mypy
 
 demo: install
@@ -55,5 +56,9 @@ bench: install
 	$(PY) bench/mock_throughput.py
 	$(PY) bench/client_overhead.py
 
+# NO_MKDOCS_2_WARNING: mkdocs-material prints an advertisement box at every build otherwise.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache demo-output
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache demo-output site

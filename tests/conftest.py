@@ -44,7 +44,10 @@ if os.environ.get("PYTHONDONTWRITEBYTECODE"):
 
 
 # Modules whose tests share a module fixture too costly to run once per worker.
-ONE_WORKER_MODULES = frozenset({"tests/client/test_soak.py", "tests/tools/test_prism_proxy.py"})
+# tests/docs/test_site.py: the site is built once, by its module fixture (a few seconds of CPU).
+ONE_WORKER_MODULES = frozenset(
+    {"tests/client/test_soak.py", "tests/tools/test_prism_proxy.py", "tests/docs/test_site.py"}
+)
 
 
 class _LoadKeepingModulesWhole(LoadScopeScheduling):

@@ -12,7 +12,7 @@ Any operation of the spec, one the SDK has no method for included, is one call a
 same retries, typed errors, timeout and redaction: ``client.get(path, params=...)``,
 ``client.post(path, json=...)``, ``client.request(operation_id, path_params=...)`` (parsed
 JSON). ``AsyncClient`` has the same surface with ``await``. Errors are in
-:mod:`chainhub_aigc.errors`; the generated low-level client is the ``chainhub_aigc_client``
+``chainhub_aigc.errors``; the generated low-level client is the ``chainhub_aigc_client``
 package.
 
 Importing the package loads nothing but this module: each public name is imported on first use

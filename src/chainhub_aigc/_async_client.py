@@ -31,17 +31,27 @@ T = TypeVar("T")
 
 
 class AsyncClient(BaseClient[httpx.AsyncClient]):
-    """The chainhub AIGC API, asynchronously: the surface of :class:`~chainhub_aigc.Client`
-    with ``await``. ``sleep`` takes an async function (default asyncio.sleep);
-    ``http_client`` an ``httpx.AsyncClient``; ``transport`` an ``httpx.AsyncBaseTransport``.
+    """The chainhub AIGC API, asynchronously.
+
+    The surface of [`Client`][chainhub_aigc.Client], each call awaited
+    (``async with AsyncClient() as client:``, ``await client.images.generate(...)``); the
+    arguments are the same, except these.
+
+    Args:
+        sleep: Testing hook: an async function called instead of ``asyncio.sleep``.
+        http_client: An ``httpx.AsyncClient`` to send with; you own it and close it.
+        transport: An ``httpx.AsyncBaseTransport`` for the client's own pool.
     """
 
     _http_class = httpx.AsyncClient
     _other_http_class = "Client takes an httpx.Client"
 
     images: AsyncImages
+    """Image tasks: ``create``, ``generate``."""
     videos: AsyncVideos
+    """Video tasks: ``create``, ``generate``."""
     tasks: AsyncTasks
+    """Task status and results: ``get``, ``wait``, ``result``."""
 
     def __init__(
         self,
@@ -83,7 +93,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     # -- generic calls -------------------------------------------------------------------------
 
     async def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """See :meth:`Client.get`."""
+        """See [`Client.get`][chainhub_aigc.Client.get]."""
         result: dict[str, Any] = await self._execute(
             lambda: self._generic_op("GET", path, params=params), None
         )
@@ -92,7 +102,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     async def post(
         self, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
-        """See :meth:`Client.post`."""
+        """See [`Client.post`][chainhub_aigc.Client.post]."""
         result: dict[str, Any] = await self._execute(
             lambda: self._generic_op("POST", path, params=params, body=json), None
         )
@@ -106,7 +116,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         params: Mapping[str, Any] | None = None,
         json: Any = None,
     ) -> dict[str, Any]:
-        """See :meth:`Client.request`."""
+        """See [`Client.request`][chainhub_aigc.Client.request]."""
         result: dict[str, Any] = await self._execute(
             lambda: self._operation_op(
                 operation_id, path_params=path_params, params=params, body=json

@@ -47,7 +47,7 @@ class _SharedHttpClient(Generic[HttpT]):
 
 
 class BaseClient(Generic[HttpT]):
-    """The I/O-free half of a client; see :class:`~chainhub_aigc.Client`."""
+    """The I/O-free half of a client; see [`Client`][chainhub_aigc.Client]."""
 
     _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
     _other_http_class: ClassVar[str]
@@ -126,18 +126,22 @@ class BaseClient(Generic[HttpT]):
 
     @property
     def base_url(self) -> str:
+        """The gateway's URL, as configured."""
         return self._options.base_url
 
     @property
     def timeout(self) -> httpx.Timeout:
+        """The timeout of each HTTP request."""
         return self._options.timeout
 
     @property
     def max_retries(self) -> int:
+        """The retries of one request."""
         return self._options.max_retries
 
     @property
     def is_closed(self) -> bool:
+        """Whether ``close`` was called (on this client or a copy sharing its pool)."""
         return self._http.closed
 
     def with_options(
@@ -149,8 +153,20 @@ class BaseClient(Generic[HttpT]):
         poll_interval: float | PollSchedule | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
     ) -> Self:
-        """A copy with other settings that shares this client's connection pool (closing
-        either closes the pool)."""
+        """A copy with other settings that shares this client's connection pool.
+
+        Closing either closes the pool. ``client.with_options(timeout=5, max_retries=0)``.
+
+        Args:
+            timeout: Each HTTP request's timeout.
+            max_retries: Retries of one request.
+            max_retry_after: The longest ``Retry-After`` honoured, in seconds.
+            poll_interval: How ``wait`` spaces its queries.
+            default_headers: Headers added to every API request (they replace the client's).
+
+        Returns:
+            A client of the same class.
+        """
         clone = copy.copy(self)
         clone._options = evolve_options(
             self._options,
@@ -164,9 +180,16 @@ class BaseClient(Generic[HttpT]):
         return clone
 
     def generated_client(self) -> AuthenticatedClient:
-        """A generated ``AuthenticatedClient`` with this client's base URL, key, timeout and
-        headers (its own connection pool: close it when done; async code uses its
-        ``get_async_httpx_client``). Raises MissingAPIKeyError."""
+        """The generated package's client, configured like this one.
+
+        Returns:
+            A ``chainhub_aigc_client.AuthenticatedClient`` with this client's base URL, key,
+            timeout and headers, for ``chainhub_aigc_client.api.*`` calls. It has its own
+            connection pool: close it when done (``with client.generated_client() as c:``).
+
+        Raises:
+            MissingAPIKeyError: No API key is configured.
+        """
         headers = self._options.auth_headers()
         token = headers.pop("Authorization").removeprefix("Bearer ")
         headers.pop("Accept", None)

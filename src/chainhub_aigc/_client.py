@@ -32,22 +32,48 @@ T = TypeVar("T")
 class Client(BaseClient[httpx.Client]):
     """The chainhub AIGC API, synchronously.
 
-    ``api_key`` defaults to ``$CHAINHUB_API_KEY`` (a missing key raises MissingAPIKeyError on
-    the first request, not here); ``base_url`` to ``$CHAINHUB_BASE_URL``, else
-    https://api.chainhub.tech. ``timeout`` is each HTTP request's (60 s, connect 10 s by
-    default); ``max_retries`` the retries of one request (2). ``http_client`` (an
-    ``httpx.Client`` you own and close) or ``transport`` replace the connection pool.
+    Use it as a context manager (``with Client() as client:``) or call
+    [`close`][chainhub_aigc.Client.close]. The resources are ``client.images``,
+    ``client.videos`` and ``client.tasks``; ``get``/``post``/``request`` reach any operation.
 
-    Testing hooks: ``sleep`` (instead of time.sleep), ``clock`` (monotonic, for wait
-    deadlines), ``wallclock`` (for Retry-After dates), ``jitter`` (a random() in [0, 1)).
+    Args:
+        api_key: The chainhub API key; default ``$CHAINHUB_API_KEY``. A missing key raises
+            [`MissingAPIKeyError`][chainhub_aigc.errors.MissingAPIKeyError] on the first
+            request, not here.
+        base_url: The gateway; default ``$CHAINHUB_BASE_URL``, else https://api.chainhub.tech.
+            A ``http://`` URL must be loopback unless ``allow_insecure_http``.
+        timeout: Each HTTP request's timeout, from connect to last byte (seconds or an
+            ``httpx.Timeout``; default 60 s, connect 10 s). Not the deadline of a wait: that
+            is the ``timeout`` of ``wait``/``generate``.
+        max_retries: Retries of one request on connection errors, timeouts, 408, 429 and 5xx.
+        default_headers: Headers added to every API request (not to file downloads).
+        http_client: An ``httpx.Client`` to send with; you own it and close it.
+        transport: An httpx transport for the client's own pool (not with ``http_client``).
+        max_retry_after: The longest ``Retry-After`` honoured, in seconds; a longer one
+            raises at once instead of sleeping.
+        poll_interval: How ``wait`` spaces its queries: a fixed number of seconds or a
+            [`PollSchedule`][chainhub_aigc.types.PollSchedule] (default 1, 1.5, 2.25 ... 10 s).
+        sleep: Testing hook: called instead of ``time.sleep``.
+        clock: Testing hook: the monotonic clock of wait deadlines.
+        wallclock: Testing hook: the wall clock that ``Retry-After`` dates are read against.
+        jitter: Testing hook: a ``random()`` in [0, 1) for the retry backoff.
+        max_response_bytes: The cap on an API answer's decoded body (10 MB by default).
+        allow_insecure_http: Send the key over ``http://`` to a non-loopback host; default
+            ``$CHAINHUB_ALLOW_INSECURE_HTTP == "1"``.
+
+    Raises:
+        ConfigurationError: An invalid setting, or both ``http_client`` and ``transport``.
     """
 
     _http_class = httpx.Client
     _other_http_class = "AsyncClient takes an httpx.AsyncClient"
 
     images: Images[CreatedTask, TaskResult]
+    """Image tasks: ``create``, ``generate``."""
     videos: Videos[CreatedTask, TaskResult]
+    """Video tasks: ``create``, ``generate``."""
     tasks: Tasks[Task, TaskResult, TaskResult]
+    """Task status and results: ``get``, ``wait``, ``result``."""
 
     def __init__(
         self,
@@ -89,9 +115,22 @@ class Client(BaseClient[httpx.Client]):
     # -- generic calls -------------------------------------------------------------------------
 
     def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """``GET path`` (relative to the base URL): any operation, including one the SDK has
-        no method for, with the SDK's retries, errors, timeout and redaction. Returns the
-        parsed JSON object. A path the spec documents is checked against it first."""
+        """``GET path``: any operation, including one the SDK has no method for.
+
+        With the SDK's retries, typed errors, timeout and key redaction. A path the spec
+        documents is checked against it first.
+
+        Args:
+            path: The path, relative to the base URL (``"/tencent-vod/v1/query/" + task_id``).
+            params: Query parameters.
+
+        Returns:
+            The parsed JSON object of the answer.
+
+        Raises:
+            RequestValidationError: The path or parameters break the spec (nothing sent).
+            ChainhubError: Any error of the request, as for the typed methods.
+        """
         result: dict[str, Any] = self._execute(
             lambda: self._generic_op("GET", path, params=params), None
         )
@@ -100,8 +139,19 @@ class Client(BaseClient[httpx.Client]):
     def post(
         self, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
-        """``POST path`` with ``json`` as the body (sent as given: retried only when it
-        carries a non-empty ``session_id``); see :meth:`get`."""
+        """``POST path`` with ``json`` as the body; see [`get`][chainhub_aigc.Client.get].
+
+        The body is sent as given (no ``session_id`` is added), so it is retried only when it
+        carries a non-empty ``session_id``.
+
+        Args:
+            path: The path, relative to the base URL.
+            json: The body, any JSON value.
+            params: Query parameters.
+
+        Returns:
+            The parsed JSON object of the answer.
+        """
         result: dict[str, Any] = self._execute(
             lambda: self._generic_op("POST", path, params=params, body=json), None
         )
@@ -115,8 +165,23 @@ class Client(BaseClient[httpx.Client]):
         params: Mapping[str, Any] | None = None,
         json: Any = None,
     ) -> dict[str, Any]:
-        """Any operation of the spec by its operationId, its path parameters filled in
-        (``client.request("getTask", path_params={"task_id": ...})``); see :meth:`get`."""
+        """Any operation of the spec by its operationId; see [`get`][chainhub_aigc.Client.get].
+
+        ``client.request("getTask", path_params={"task_id": task_id})``.
+
+        Args:
+            operation_id: The operation's ``operationId`` in the spec.
+            path_params: The values of the path's ``{parameters}``.
+            params: Query parameters.
+            json: The body, for an operation that takes one.
+
+        Returns:
+            The parsed JSON object of the answer.
+
+        Raises:
+            RequestValidationError: No such operation in the spec, or a parameter or the body
+                breaks it (nothing sent).
+        """
         result: dict[str, Any] = self._execute(
             lambda: self._operation_op(
                 operation_id, path_params=path_params, params=params, body=json

@@ -39,9 +39,9 @@ ResultT = TypeVar("ResultT")  # what tasks.result returns (no I/O): TaskResult o
 DEFAULT_WAIT_TIMEOUT = 600.0
 
 ProgressCallback = Callable[[Task], object]
-"""Called with the new :class:`Task` on every poll whose status or progress changed (the
-first poll always counts). Its exceptions end the wait. The async client also awaits an
-awaitable it returns."""
+"""``on_progress(task)``: called with the new [`Task`][chainhub_aigc.types.Task] on every poll whose
+status or progress changed (the first poll always counts). Its exceptions end the wait. The
+async client also awaits an awaitable it returns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,7 @@ def _task_query(task_id: str | CreatedTask | Task) -> _core.ApiRequest:
 
 
 def _task_argument(task: Task) -> Task:
-    """``task`` if it is a :class:`Task` (a RequestValidationError naming ``task`` if not)."""
+    """``task`` if it is a Task (a RequestValidationError naming ``task`` if not)."""
     if not isinstance(task, Task):
         raise RequestValidationError([("task", f"not a Task (got {type(task).__name__})")])
     return task
@@ -166,7 +166,7 @@ class _Creates(Generic[CreatedT, WaitedT]):
 
 
 class Images(_Creates[CreatedT, WaitedT]):
-    """Image generation tasks."""
+    """Image generation tasks: ``client.images``."""
 
     _operation = CREATE_IMAGE_TASK
 
@@ -177,10 +177,29 @@ class Images(_Creates[CreatedT, WaitedT]):
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageTaskParams],
     ) -> CreatedT:
-        """Create an image task; returns its ``task_id``. Fields are named as in the spec;
-        ``request=`` takes a whole generated model instead. A ``session_id`` is generated
-        when none is given, so that retries can never create a second task.
-        ``extra_body`` is merged into the JSON unchecked (fields the spec does not know yet).
+        """Create an image task, without waiting for it.
+
+        A ``session_id`` is generated when none is given, so that a retried create is refused
+        as a duplicate instead of creating a second task.
+
+        Args:
+            request: A whole generated ``ImageTaskRequest`` instead of keyword fields.
+            extra_body: Merged into the JSON body unchecked (fields the spec does not know
+                yet).
+            **params: The request fields, named as in the spec (see
+                [`ImageTaskParams`][chainhub_aigc_client.sdk_params.ImageTaskParams]); a nested
+                object takes a dict or the generated model.
+
+        Returns:
+            The [`CreatedTask`][chainhub_aigc.types.CreatedTask]: its ``task_id`` and ``session_id``
+                (with ``AsyncClient``, a coroutine of it).
+
+        Raises:
+            RequestValidationError: A field breaks the spec; nothing was sent.
+            TaskMayExistError: A retried create was refused as a duplicate: the task may
+                exist, with this ``session_id``.
+            APIStatusError: The server refused the request (after the retries).
+            APIConnectionError: No usable answer (after the retries).
         """
         return self._create(params, request, extra_body)
 
@@ -194,14 +213,38 @@ class Images(_Creates[CreatedT, WaitedT]):
         poll_interval: float | PollSchedule | None = None,
         **params: Unpack[ImageTaskParams],
     ) -> WaitedT:
-        """``create`` then ``tasks.wait``: returns the finished task and ``download(dir)``.
-        If the wait ends otherwise (an error, Ctrl-C, a cancellation), the exception carries
-        the note "the task was created: task_id ..."."""
+        """Create an image task and wait for it: ``create``, then ``tasks.wait``.
+
+        If the wait ends otherwise than by success (an error, Ctrl-C, a cancellation), the
+        exception carries the note "the task was created: task_id ...".
+
+        Args:
+            request: A whole generated ``ImageTaskRequest`` instead of keyword fields.
+            extra_body: Merged into the JSON body unchecked.
+            timeout: The deadline of the whole wait, in seconds (not each request's).
+            on_progress: Called with the new [`Task`][chainhub_aigc.types.Task] whenever its status
+                or progress changed.
+            poll_interval: A fixed interval in seconds or a
+                [`PollSchedule`][chainhub_aigc.types.PollSchedule]; default the client's.
+            **params: The request fields, as for [`create`][chainhub_aigc._resources.Images.create].
+
+        Returns:
+            The finished task as a [`TaskResult`][chainhub_aigc.types.TaskResult]
+                ([`AsyncTaskResult`][chainhub_aigc.types.AsyncTaskResult] with ``AsyncClient``):
+                ``result.download(dir)`` saves its files.
+
+        Raises:
+            RequestValidationError: A field breaks the spec; nothing was sent.
+            TaskFailedError: The task finished with an error, or was aborted.
+            WaitTimeoutError: The deadline passed first (``last_task`` has the last state).
+            APIStatusError: The server refused a request (after the retries).
+            APIConnectionError: No usable answer (after the retries).
+        """
         return self._generate(params, request, extra_body, timeout, on_progress, poll_interval)
 
 
 class Videos(_Creates[CreatedT, WaitedT]):
-    """Video generation tasks."""
+    """Video generation tasks: ``client.videos``."""
 
     _operation = CREATE_VIDEO_TASK
 
@@ -212,7 +255,17 @@ class Videos(_Creates[CreatedT, WaitedT]):
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoTaskParams],
     ) -> CreatedT:
-        """Create a video task; see :meth:`Images.create`."""
+        """Create a video task; see [`Images.create`][chainhub_aigc._resources.Images.create].
+
+        Args:
+            request: A whole generated ``VideoTaskRequest`` instead of keyword fields.
+            extra_body: Merged into the JSON body unchecked.
+            **params: The request fields (see
+                [`VideoTaskParams`][chainhub_aigc_client.sdk_params.VideoTaskParams]).
+
+        Returns:
+            The [`CreatedTask`][chainhub_aigc.types.CreatedTask].
+        """
         return self._create(params, request, extra_body)
 
     def generate(
@@ -225,18 +278,36 @@ class Videos(_Creates[CreatedT, WaitedT]):
         poll_interval: float | PollSchedule | None = None,
         **params: Unpack[VideoTaskParams],
     ) -> WaitedT:
-        """``create`` then ``tasks.wait``; see :meth:`Images.generate`."""
+        """Create a video task and wait for it; see
+        [`Images.generate`][chainhub_aigc._resources.Images.generate] (same arguments, the
+        fields of [`VideoTaskParams`][chainhub_aigc_client.sdk_params.VideoTaskParams]).
+
+        Returns:
+            The finished task as a [`TaskResult`][chainhub_aigc.types.TaskResult].
+        """
         return self._generate(params, request, extra_body, timeout, on_progress, poll_interval)
 
 
 class Tasks(Generic[TaskT, WaitedT, ResultT]):
-    """Task status and results."""
+    """Task status and results: ``client.tasks``."""
 
     def __init__(self, client: _Driver) -> None:
         self._client = client
 
     def get(self, task_id: str | CreatedTask | Task) -> TaskT:
-        """One query: the task's status, progress, files and error fields."""
+        """Query a task once.
+
+        Args:
+            task_id: The task's id, or the [`CreatedTask`][chainhub_aigc.types.CreatedTask] or
+                [`Task`][chainhub_aigc.types.Task] that has it.
+
+        Returns:
+            The [`Task`][chainhub_aigc.types.Task]: status, progress, files and error fields. A
+                failed task is returned, not raised.
+
+        Raises:
+            NotFoundError: No such task (tasks older than 3 days are forgotten).
+        """
         options = self._client._options
 
         def build() -> _core.Op[Task]:
@@ -254,14 +325,29 @@ class Tasks(Generic[TaskT, WaitedT, ResultT]):
     ) -> WaitedT:
         """Poll until the task is done, at most ``timeout`` seconds.
 
-        Polls at growing intervals (1, 1.5, 2.25 ... 10 s by default; ``poll_interval`` takes
-        a fixed number or a :class:`PollSchedule`), never sleeping past the deadline.
-        Raises TaskFailedError (FINISH with ErrCode/ErrCodeExt, or ABORTED) and
-        WaitTimeoutError (with ``last_task``). Unknown statuses mean "not done yet" (each is
-        logged once as a warning, and shows as ``Task.unknown_status`` in ``on_progress``).
-        Waiting on a :class:`CreatedTask` (files were asked for), a FINISH without error and
-        without files raises NoOutputError; with a bare task id, check ``files`` yourself.
-        ``on_progress`` may be a coroutine function with the async client.
+        Polls at growing intervals (1, 1.5, 2.25 ... 10 s by default), never sleeping past the
+        deadline. Unknown statuses mean "not done yet" (each is logged once as a warning, and
+        shows as ``Task.unknown_status`` in ``on_progress``).
+
+        Args:
+            task_id: The task's id, or the [`CreatedTask`][chainhub_aigc.types.CreatedTask] or
+                [`Task`][chainhub_aigc.types.Task] that has it.
+            timeout: The deadline of the whole wait, in seconds.
+            on_progress: Called with the new [`Task`][chainhub_aigc.types.Task] whenever its status
+                or progress changed; may be a coroutine function with the async client.
+            poll_interval: A fixed interval in seconds or a
+                [`PollSchedule`][chainhub_aigc.types.PollSchedule]; default the client's.
+
+        Returns:
+            The finished task as a [`TaskResult`][chainhub_aigc.types.TaskResult]
+                ([`AsyncTaskResult`][chainhub_aigc.types.AsyncTaskResult] with ``AsyncClient``).
+
+        Raises:
+            TaskFailedError: FINISH with ``ErrCode``/``ErrCodeExt``, or ABORTED.
+            NoOutputError: Waiting on a ``CreatedTask`` (files were asked for), a FINISH
+                without error and without files; with a bare task id, check ``files``
+                yourself.
+            WaitTimeoutError: The deadline passed first (``last_task`` has the last state).
         """
         options = self._client._options
 
@@ -278,8 +364,18 @@ class Tasks(Generic[TaskT, WaitedT, ResultT]):
         return cast(WaitedT, self._client._execute(build, self._client._task_result))
 
     def result(self, task: Task) -> ResultT:
-        """A :class:`TaskResult` for a task you already have (e.g. from ``get``), to download
-        its files. Raises TaskFailedError if the task failed."""
+        """The result of a task you already have (from ``get``), to download its files.
+
+        Args:
+            task: A finished [`Task`][chainhub_aigc.types.Task].
+
+        Returns:
+            A [`TaskResult`][chainhub_aigc.types.TaskResult] (no request is sent).
+
+        Raises:
+            TaskFailedError: The task failed.
+            RequestValidationError: The task is not finished yet.
+        """
         return cast(ResultT, self._client._task_result(_successful(_task_argument(task))))
 
 

@@ -1,15 +1,13 @@
 """Typed errors of the chainhub AIGC SDK.
 
-Every error the SDK raises is a :class:`ChainhubError`; every one carries ``request_id``
+Every error the SDK raises is a ``ChainhubError``; every one carries ``request_id``
 (when the server sent one), ``status_code``, ``body`` (the parsed JSON, or the text when the
 body was not JSON) and ``response`` (the ``httpx.Response``), each ``None`` where it does not
 apply, and, when it comes from a create or ``generate``, the create's ``session_id`` (with a
 note when an attempt may have created the task anyway). No message ever contains the API key
 (server messages that echo it are redacted, JSON-escaped forms included), and no error
 carries it in its ``body``, ``request_id``, ``response`` (whose request has no Authorization
-header) or pickle.
-
-::
+header) or pickle. The hierarchy:
 
     ChainhubError
     ├── ConfigurationError
@@ -25,19 +23,19 @@ header) or pickle.
     │   ├── RateLimitError                429
     │   ├── InternalServerError           5xx
     │   ├── APIResponseValidationError    a success status with a body the SDK cannot read
-    │   └── TencentAPIError               a ``Response.Error`` body, whatever the status
+    │   └── TencentAPIError               a Response.Error body, whatever the status
     │       ├── TaskMayExistError         a *retried* create rejected as a duplicate session_id
     │       └── Tencent<Status>Error      both TencentAPIError and the status class (see below)
     ├── TaskFailedError                   FINISH with ErrCode != 0 or ErrCodeExt, or ABORTED
     │   └── NoOutputError                 FINISH without error and without any output file
-    ├── WaitTimeoutError                  the wait's deadline passed (``last_task``)
+    ├── WaitTimeoutError                  the wait's deadline passed (last_task)
     └── DownloadError                     an output file could not be downloaded
 
 TencentAPIError and the status classes: Tencent reports errors as ``{"Response": {"Error":
 {"Code", "Message"}}}``, often with HTTP 200, and whether the gateway keeps 200 is unknown. So
 that ``except TencentAPIError`` catches every Tencent-coded error *and* ``except RateLimitError``
 catches every rate limit, an error with a Tencent body is raised as a class that inherits from
-both: a 400 with a Tencent body is a :class:`TencentBadRequestError` (a ``BadRequestError`` and a
+both: a 400 with a Tencent body is a ``TencentBadRequestError`` (a ``BadRequestError`` and a
 ``TencentAPIError``). With an error status (>= 400) the status picks the class; with a success
 status the Tencent code does (``RequestLimitExceeded`` -> rate limit, ``AuthFailure.*`` ->
 authentication, ``ResourceNotFound`` -> not found, ``InternalError`` -> server error, the
@@ -87,7 +85,16 @@ __all__ = [
 
 
 class ChainhubError(Exception):
-    """The base of every error the SDK raises."""
+    """The base of every error the SDK raises.
+
+    Attributes:
+        message: What went wrong (the server's own text for a Tencent error), without the
+            request id that ``str(error)`` appends.
+        request_id: The ``RequestId`` the server sent, if any.
+        status_code: The HTTP status, where there was an answer.
+        body: The answer's parsed JSON (or its text when it was not JSON).
+        response: The ``httpx.Response`` (its request carries no credential once pickled).
+    """
 
     message: str
     request_id: str | None
@@ -314,7 +321,13 @@ class TencentInternalServerError(InternalServerError, TencentAPIError):
 
 class TaskFailedError(ChainhubError):
     """The task finished without a result: FINISH with a non-zero ``ErrCode`` or a non-empty
-    ``ErrCodeExt``, or ABORTED. ``task`` is the final :class:`~chainhub_aigc.types.Task`.
+    ``ErrCodeExt``, or ABORTED.
+
+    Attributes:
+        task: The final [`Task`][chainhub_aigc.types.Task].
+        task_id: Its id.
+        err_code: Its ``ErrCode``.
+        err_code_ext: Its ``ErrCodeExt`` (``"ContentModerationFailed"``, ...).
     """
 
     task: Task
@@ -366,8 +379,12 @@ class NoOutputError(TaskFailedError):
 
 
 class WaitTimeoutError(ChainhubError):
-    """The wait's deadline passed before the task finished. ``last_task`` is the last state
-    seen (``None`` if no query succeeded); the task keeps running on the server.
+    """The wait's deadline passed before the task finished; it keeps running on the server.
+
+    Attributes:
+        task_id: The task waited for.
+        timeout: The deadline, in seconds.
+        last_task: The last state seen (``None`` if no query succeeded).
     """
 
     task_id: str

@@ -1,17 +1,17 @@
 """The SDK's public value types: what the resources take and return.
 
-- :class:`CreatedTask`: the answer of ``images.create``/``videos.create``.
-- :class:`Task`: a typed, forward-compatible view of a query answer (``tasks.get``).
-- :class:`OutputFile`: one output file of a task.
-- :class:`TaskResult` / :class:`AsyncTaskResult`: a finished task plus ``download(dir)``.
-- :class:`PollSchedule`: how ``wait`` spaces its queries.
+- ``CreatedTask``: the answer of ``images.create``/``videos.create``.
+- ``Task``: a typed, forward-compatible view of a query answer (``tasks.get``).
+- ``OutputFile``: one output file of a task.
+- ``TaskResult`` / ``AsyncTaskResult``: a finished task plus ``download(dir)``.
+- ``PollSchedule``: how ``wait`` spaces its queries.
 - ``ImageTaskParams``/``VideoTaskParams`` (and their nested ``*OutputConfigParams``,
   ``*FileInfoParams``): the keyword arguments of the creates, generated from the spec's request
   schemas into ``chainhub_aigc_client.sdk_params`` by ``make generate``.
 
 Views are frozen; every field that the server may omit or send as ``null`` is ``None`` then.
 Strings are kept as the server sent them (times included: ``"0000-00-00T00:00:00Z"`` means
-unset, see :func:`parse_time`); ``raw`` is the generated model and ``raw_json`` the JSON.
+unset, see ``parse_time``); ``raw`` is the generated model and ``raw_json`` the JSON.
 """
 
 from __future__ import annotations
@@ -79,10 +79,14 @@ _TIME = re.compile(
 
 
 def parse_time(value: str | None) -> datetime | None:
-    """Parse a Tencent time string (ISO 8601, UTC) into an aware datetime.
+    """Parse a Tencent time string (ISO 8601, UTC) into an aware datetime; it never raises.
 
-    ``None``, ``""``, the unset marker ``"0000-00-00T00:00:00Z"`` and anything unparseable give
-    ``None``; it never raises.
+    Args:
+        value: The string as sent (``Task.create_time``, ``OutputFile.expire_time``, ...).
+
+    Returns:
+        The time, or ``None`` for ``None``, ``""``, the unset marker
+            ``"0000-00-00T00:00:00Z"`` and anything unparseable.
     """
     if not value or not isinstance(value, str):
         return None
@@ -101,7 +105,21 @@ def parse_time(value: str | None) -> datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class OutputFile:
-    """One output file (``Output.FileInfos[i]``)."""
+    """One output file (``Output.FileInfos[i]``).
+
+    Attributes:
+        url: Where to download it (a temporary URL; see ``expires_at``).
+        file_type: ``FileType``, as sent.
+        file_id: The VOD file id, when the file was stored in VOD.
+        storage_mode: ``StorageMode`` (``"Temporary"`` or ``"Permanent"``).
+        media_name: The media name, when the request gave one.
+        class_id: The VOD category id, when stored in VOD.
+        width: ``MetaData.Width`` in pixels.
+        height: ``MetaData.Height`` in pixels.
+        duration: ``MetaData.Duration`` in seconds (videos).
+        container: ``MetaData.Container``.
+        md5: ``MetaData.Md5``.
+    """
 
     url: str | None
     file_type: str | None = None
@@ -129,10 +147,29 @@ class OutputFile:
 class Task:
     """A task's state, as of one query (``tasks.get``).
 
-    ``status`` is the top-level ``Response.Status`` (WAITING, PROCESSING, FINISH, ABORTED or any
-    other string, which means "not finished"); ``task_status`` the inner task's. A task is done
-    at FINISH or ABORTED; it failed at ABORTED or at FINISH with a non-zero ``err_code`` or a
-    non-empty ``err_code_ext``.
+    A task is done at FINISH or ABORTED; it failed at ABORTED or at FINISH with a non-zero
+    ``err_code`` or a non-empty ``err_code_ext``.
+
+    Attributes:
+        task_id: The task's id (``<appid>-AigcImageTask-<32 hex>t``).
+        task_type: ``TaskType`` (``"AigcImageTask"``, ``"AigcVideoTask"``).
+        status: The top-level ``Response.Status``: WAITING, PROCESSING, FINISH, ABORTED, or
+            any other string, which means "not finished".
+        task_status: The inner task's status.
+        progress: Percent done, 0-100.
+        files: The output files (empty until FINISH).
+        err_code: ``ErrCode``: 0 on success.
+        err_code_ext: ``ErrCodeExt``: empty on success, else the reason
+            (``"ContentModerationFailed"``, ...).
+        message: The error message of a failed task.
+        session_id: The ``session_id`` the create carried.
+        session_context: The ``session_context`` the create carried.
+        create_time: As sent (ISO 8601 UTC; see [`parse_time`][chainhub_aigc.types.parse_time]).
+        begin_process_time: As sent.
+        finish_time: As sent (``"0000-00-00T00:00:00Z"`` until finished).
+        request_id: The answer's ``RequestId``.
+        status_code: The HTTP status of the answer.
+        response: The ``httpx.Response`` (its request carries no credential once pickled).
     """
 
     task_id: str
@@ -205,10 +242,14 @@ def _rebuild_task(state: dict[str, Any]) -> Task:
 
 @dataclass(frozen=True, slots=True)
 class CreatedTask:
-    """A created task: pass ``task_id`` to ``tasks.get``/``tasks.wait``.
+    """A created task: pass it (or its ``task_id``) to ``tasks.get``/``tasks.wait``.
 
-    ``session_id`` is the dedupe key the create carried (the caller's, or the one the SDK
-    generated); the task echoes it back as ``SessionId``.
+    Attributes:
+        task_id: The new task's id.
+        request_id: The answer's ``RequestId``.
+        session_id: The dedupe key the create carried (the caller's, or the one the SDK
+            generated); the task echoes it back as ``SessionId``.
+        raw_json: The whole answer as JSON.
     """
 
     task_id: str
@@ -227,8 +268,17 @@ class CreatedTask:
 
 @dataclass(frozen=True, slots=True)
 class PollSchedule:
-    """The spacing of ``wait``'s queries: ``initial`` seconds, times ``factor`` after each
-    query, at most ``maximum`` (default 1, 1.5, 2.25, ... 10 s). Never past the deadline.
+    """The spacing of ``wait``'s queries (never past the deadline).
+
+    ``PollSchedule(initial=0.5, factor=2, maximum=5)`` waits 0.5, 1, 2, 4, 5, 5 ... seconds.
+
+    Attributes:
+        initial: The first pause, in seconds.
+        factor: Each pause is the previous one times this (1: a fixed interval).
+        maximum: The longest pause, in seconds.
+
+    Raises:
+        ValueError: ``initial < 0``, ``factor < 1`` or ``maximum < initial``.
     """
 
     initial: float = 1.0
@@ -243,7 +293,14 @@ class PollSchedule:
             )
 
     def interval(self, poll: int) -> float:
-        """The pause after query number ``poll`` (0-based)."""
+        """The pause after a query.
+
+        Args:
+            poll: The query's number, from 0.
+
+        Returns:
+            Seconds.
+        """
         if self.factor == 1:
             return min(self.initial, self.maximum)
         # Bounded exponent: factor ** poll overflows a float for large poll counts.
@@ -251,7 +308,14 @@ class PollSchedule:
 
     @classmethod
     def coerce(cls, value: float | PollSchedule) -> PollSchedule:
-        """A fixed interval (a number) or a schedule."""
+        """A schedule from a ``poll_interval`` argument.
+
+        Args:
+            value: A fixed interval in seconds, or a schedule (returned as is).
+
+        Returns:
+            The schedule.
+        """
         if isinstance(value, PollSchedule):
             return value
         return cls(initial=float(value), factor=1.0, maximum=float(value))
@@ -304,7 +368,11 @@ class _ResultBase:
 
 
 class TaskResult(_ResultBase):
-    """A finished task (from ``wait``/``generate``) and its files; ``download(dir)`` saves them."""
+    """A finished task (from ``wait``/``generate``) and its files; ``download(dir)`` saves them.
+
+    ``task_id``, ``files``, ``status`` and ``request_id`` are shortcuts to ``task``, the
+    [`Task`][chainhub_aigc.types.Task].
+    """
 
     __slots__ = ("_downloader",)
 
@@ -324,7 +392,7 @@ class TaskResult(_ResultBase):
         on_file: OnFile | None = None,
         max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
     ) -> list[Path]:
-        """Stream every output file into ``directory`` (created if missing); return the paths.
+        """Stream every output file into ``directory`` (created if missing).
 
         Files are named ``<task_id>-<index>.<ext>`` (the extension from FileType, else the URL,
         else the Content-Type), written atomically (a ``.part`` file in the same directory,
@@ -333,13 +401,28 @@ class TaskResult(_ResultBase):
         it exceeds ``MetaData.Size``, or ``max_bytes`` when the Size is unknown (a
         DownloadError, not retried). The file requests carry no credential (no API key, and
         none of an injected ``http_client``'s auth, default headers or cookies), and a
-        redirect from https to http is refused. ``on_bytes``/``on_file`` report progress.
+        redirect from https to http is refused.
+
+        Args:
+            directory: Where to write; created if missing.
+            on_bytes: ``on_bytes(index, bytes_so_far, total_or_None)`` after every chunk.
+            on_file: ``on_file(index, path, size)`` when a file is complete and in place.
+            max_bytes: The cap on a file whose ``MetaData.Size`` is unknown (4 GiB).
+
+        Returns:
+            The paths written, in the order of ``files``.
+
+        Raises:
+            DownloadError: A file could not be downloaded, or was larger than allowed.
         """
         return self._downloader(self.task, Path(directory), on_bytes, on_file, max_bytes)
 
 
 class AsyncTaskResult(_ResultBase):
-    """The async twin of :class:`TaskResult`: ``await result.download(dir)``."""
+    """The async twin of [`TaskResult`][chainhub_aigc.types.TaskResult].
+
+    ``await result.download(dir)``.
+    """
 
     __slots__ = ("_downloader",)
 
@@ -361,5 +444,6 @@ class AsyncTaskResult(_ResultBase):
         on_file: OnFile | None = None,
         max_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
     ) -> list[Path]:
-        """See :meth:`TaskResult.download` (the callbacks may also be coroutine functions)."""
+        """See [`TaskResult.download`][chainhub_aigc.types.TaskResult.download] (the callbacks may
+        also be coroutine functions)."""
         return await self._downloader(self.task, Path(directory), on_bytes, on_file, max_bytes)
