@@ -19,6 +19,7 @@ package.
 from ._async_client import AsyncClient
 from ._client import Client
 from ._config import __version__
+from ._ratelimit import RateLimits
 from .errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -71,6 +72,7 @@ __all__ = [
     "PermissionDeniedError",
     "PollSchedule",
     "RateLimitError",
+    "RateLimits",
     "RequestValidationError",
     "Task",
     "TaskFailedError",

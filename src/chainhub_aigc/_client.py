@@ -22,6 +22,7 @@ from ._config import (
 from ._core import Fetch, Notify, Op, Send, Sleep
 from ._download import fetch_sync, perform_file_effect
 from ._http import send_sync
+from ._ratelimit import RateLimits
 from ._resources import Images, Tasks, Videos
 from .errors import ChainhubError
 from .types import CreatedTask, OnBytes, OnFile, PollSchedule, Task, TaskResult
@@ -37,6 +38,9 @@ class Client(BaseClient[httpx.Client]):
     https://api.chainhub.tech. ``timeout`` is each HTTP request's (60 s, connect 10 s by
     default); ``max_retries`` the retries of one request (2). ``http_client`` (an
     ``httpx.Client`` you own and close) or ``transport`` replace the connection pool.
+    ``rate_limits`` paces every request attempt, retries included, across threads and
+    ``with_options`` copies: by default at the spec's rates (Tencent's 20 creates and 100
+    queries per second), :class:`~chainhub_aigc.RateLimits` for others, ``None`` for none.
 
     Testing hooks: ``sleep`` (instead of time.sleep), ``clock`` (monotonic, for wait
     deadlines), ``wallclock`` (for Retry-After dates), ``jitter`` (a random() in [0, 1)).
@@ -67,6 +71,7 @@ class Client(BaseClient[httpx.Client]):
         jitter: Callable[[], float] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         allow_insecure_http: bool | None = None,
+        rate_limits: RateLimits | NotGiven | None = NOT_GIVEN,
     ) -> None:
         self._sleep: Callable[[float], object] = sleep or time.sleep
         super().__init__(
@@ -84,6 +89,7 @@ class Client(BaseClient[httpx.Client]):
             jitter=jitter,
             max_response_bytes=max_response_bytes,
             allow_insecure_http=allow_insecure_http,
+            rate_limits=rate_limits,
         )
 
     # -- generic calls -------------------------------------------------------------------------
@@ -180,6 +186,10 @@ class Client(BaseClient[httpx.Client]):
 
     def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
+            if self._pacer is not None:  # the client-side rate limit (see _ratelimit)
+                delay = self._pacer.reserve(effect.method, effect.url, effect.time_left)
+                if delay > 0:
+                    self._sleep(delay)
             return send_sync(self._http.http, effect)
         if isinstance(effect, Sleep):
             self._sleep(effect.seconds)
