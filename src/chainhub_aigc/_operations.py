@@ -14,6 +14,7 @@ import builtins
 import functools
 import importlib
 import keyword
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import quote
 
-from ._spec import SpecError, packaged_spec, resolve, spec_operations
+from ._spec import SpecError, operation_rate_limit, packaged_spec, resolve, spec_operations
 from ._validation import SpecValidator
 from .errors import RequestValidationError
 
@@ -83,6 +84,11 @@ class OperationRow:
     """The generated module (``chainhub_aigc_client.api.tasks.get_task``)."""
     segments: tuple[str, ...]
     """The path template split at its parameters: literal, name, literal, ... literal."""
+    rate_bucket: str = "query"
+    """The per-account rate limit the operation spends (``create`` or ``query``), from the
+    spec's ``x-rate-limit``; ``query`` when the spec says nothing."""
+    rate_per_second: float = math.inf
+    """That bucket's documented limit in requests per second; ``math.inf`` when unknown."""
 
     def retry_safe(self, body: Any) -> bool:
         return retry_safe(self.method, body)
@@ -166,6 +172,7 @@ class OperationTable:
             media = (body.get("content") or {}).get("application/json") or {}
             request = resolve(spec, media["schema"]) if "schema" in media else None
             tags = op.get("tags") or ["default"]
+            rate_bucket, rate_per_second = operation_rate_limit(op)
             rows[operation_id] = OperationRow(
                 operation_id=operation_id,
                 method=method.upper(),
@@ -177,6 +184,8 @@ class OperationTable:
                 request_schema=request,
                 module=f"{GENERATED_API}.{generated_identifier(str(tags[0]), 'tag')}."
                 f"{generated_identifier(operation_id, 'field_')}",
+                rate_bucket=rate_bucket,
+                rate_per_second=rate_per_second,
             )
         return cls(spec, rows)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
+import math
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,12 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 DEFAULT_BASE_URL = "https://api.chainhub.tech"
 
 JSON = Any  # a value decoded from JSON
+
+# The extension (overlay 75-rate-limits.yaml) naming the per-account limit an operation spends.
+RATE_LIMIT_KEY = "x-rate-limit"
+RATE_BUCKETS = ("create", "query")
+# An operation without the extension: the query bucket, no limit known.
+DEFAULT_RATE_LIMIT: tuple[str, float] = ("query", math.inf)
 
 
 class SpecError(ConfigurationError, ValueError):
@@ -131,3 +138,22 @@ def spec_operations(
                 param = resolve(spec, raw)
                 merged[(param["name"], param["in"])] = param  # the operation's own wins
             yield path, method, op, list(merged.values())
+
+
+def operation_rate_limit(op: Mapping[str, Any]) -> tuple[str, float]:
+    """``(bucket, per_second)`` of an operation, from its ``x-rate-limit`` extension: the
+    bucket is ``create`` or ``query``; without the extension, :data:`DEFAULT_RATE_LIMIT`
+    (``query``, ``math.inf``: no limit known)."""
+    ext = op.get(RATE_LIMIT_KEY)
+    if ext is None:
+        return DEFAULT_RATE_LIMIT
+    where = f"{RATE_LIMIT_KEY} of {op.get('operationId', '?')}"
+    if not isinstance(ext, Mapping):
+        raise SpecError(f"{where} must be an object with bucket and per_second")
+    bucket = ext.get("bucket", DEFAULT_RATE_LIMIT[0])
+    if bucket not in RATE_BUCKETS:
+        raise SpecError(f"{where}: bucket must be one of {', '.join(RATE_BUCKETS)}, not {bucket!r}")
+    rate = ext.get("per_second", DEFAULT_RATE_LIMIT[1])
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not rate > 0:
+        raise SpecError(f"{where}: per_second must be a positive number, not {rate!r}")
+    return str(bucket), float(rate)
