@@ -43,6 +43,8 @@ FIRST_POLL = 1.0
 GROWTH = 1.5
 # How far after its expected end a task is queried (the end is an estimate).
 SLACK = 0.02
+# Past the typical end of its kind, a task is queried every this share of that duration.
+OVERDUE_SHARE = 0.1
 
 
 @dataclass(slots=True)
@@ -52,6 +54,7 @@ class _Watched:
     started: float
     deadline: float
     last_poll: float | None = None
+    last_previous: float | None = None
     interval: float = FIRST_POLL
     progress: int | None = None
     polls: int = 0
@@ -69,7 +72,7 @@ class PollPlan:
     max_interval: float = DEFAULT_MAX_INTERVAL
     _tasks: dict[str, _Watched] = field(default_factory=dict)
     _heap: list[tuple[float, int, str]] = field(default_factory=list)
-    _typical: dict[str, tuple[float, int]] = field(default_factory=dict)
+    _typical: dict[str, float] = field(default_factory=dict)
     _seq: itertools.count[int] = field(default_factory=itertools.count)
 
     def __len__(self) -> int:
@@ -91,9 +94,9 @@ class PollPlan:
         self._schedule(watched, now, first=True)
 
     def typical(self, key: str) -> float | None:
-        """The mean duration of the tasks of ``key`` seen to finish (None: none yet)."""
-        found = self._typical.get(key)
-        return None if found is None else found[0] / found[1]
+        """The shortest duration of the tasks of ``key`` seen to finish (None: none yet):
+        before it, a task of that kind is unlikely to be done."""
+        return self._typical.get(key)
 
     def _expected_end(self, watched: _Watched, now: float) -> float | None:
         age = now - watched.started
@@ -108,9 +111,12 @@ class PollPlan:
     def _schedule(self, watched: _Watched, now: float, *, first: bool = False) -> None:
         last = now if first else watched.last_poll or now
         end = self._expected_end(watched, now)
+        typical = self.typical(watched.key)
         if end is not None:
             due = end + SLACK * (end - watched.started)
-        else:
+        elif typical is not None:  # past the typical end: steadily, a tenth of it apart
+            due = last + OVERDUE_SHARE * typical
+        else:  # nothing known yet: at growing intervals
             due = last + watched.interval
             if not first:
                 watched.interval = min(watched.interval * GROWTH, self.max_interval)
@@ -147,12 +153,14 @@ class PollPlan:
         """The answer of a query (None: it failed). True when the task is done (it is no
         longer watched); otherwise it is scheduled again."""
         watched = self._tasks[task_id]
+        watched.last_previous = watched.last_poll
         watched.last_poll = now
         watched.polls += 1
         if task is not None and task.is_done:
             self.forget(task_id)
-            total, count = self._typical.get(watched.key, (0.0, 0))
-            self._typical[watched.key] = (total + (now - watched.started), count + 1)
+            # Between the previous query and this one: the previous is the safer estimate.
+            took = (watched.last_previous or now) - watched.started
+            self._typical[watched.key] = min(took, self._typical.get(watched.key, math.inf))
             return True
         if task is not None and task.progress is not None:
             watched.progress = task.progress

@@ -21,7 +21,6 @@ import functools
 import math
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from ._config import NOT_GIVEN, NotGiven
 from ._operations import OperationTable, operation_table
@@ -46,19 +45,9 @@ def spec_rates(table: OperationTable | None = None) -> dict[str, float]:
     table = table or operation_table()
     rates: dict[str, float] = {}
     for row in table.rows.values():
-        bucket, rate = _row_bucket(row)
-        if bucket is not None and rate is not None:
-            rates[bucket] = min(rate, rates.get(bucket, math.inf))
+        if math.isfinite(row.rate_per_second):
+            rates[row.rate_bucket] = min(row.rate_per_second, rates.get(row.rate_bucket, math.inf))
     return rates
-
-
-def _row_bucket(row: Any) -> tuple[str | None, float | None]:
-    bucket = getattr(row, "rate_bucket", None)
-    rate = getattr(row, "rate_per_second", None)
-    return (
-        bucket if isinstance(bucket, str) else None,
-        float(rate) if isinstance(rate, int | float) and not isinstance(rate, bool) else None,
-    )
 
 
 class RateLimits:
@@ -139,7 +128,7 @@ class Pacer:
             return None
         path = url[len(self._base_url) :].split("?", 1)[0]
         found = self._table.match(method, path)
-        return None if found is None else _row_bucket(found[0])[0]
+        return None if found is None else found[0].rate_bucket
 
     def _interval(self, bucket: str) -> float | None:
         if bucket not in self._intervals:
