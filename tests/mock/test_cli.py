@@ -38,7 +38,9 @@ def test_options_reach_the_mock(run_mock_cli: RunMockCli) -> None:
         "--mode",
         "timed",
         "--finish-after",
-        "60",
+        "60-90",
+        "--rate-limits",
+        "1,100",
         "--fault-rate",
         "1",
         "--faults",
@@ -58,6 +60,8 @@ def test_options_reach_the_mock(run_mock_cli: RunMockCli) -> None:
         assert listing["Config"] == {
             "Mode": "timed",
             "FinishAfter": 60.0,
+            "FinishAfterMax": 90.0,
+            "RateLimits": [1.0, 100.0],
             "FaultRate": 1.0,
             "Faults": ["rate-limit"],
             "Seed": 3,
@@ -65,7 +69,13 @@ def test_options_reach_the_mock(run_mock_cli: RunMockCli) -> None:
             "MaxStoreBytes": 3 * 1024 * 1024,
         }
         response = httpx.post(mock.url + IMAGE_PATH, json=IMAGE, headers=AUTH)
-        assert response.status_code == 429 and response.headers["retry-after"] == "4"
+        assert response.status_code == 429 and response.headers["retry-after"] == "4"  # a fault
+        # the one create token went to that request; the next is refused by --rate-limits
+        response = httpx.post(mock.url + IMAGE_PATH, json=IMAGE, headers=AUTH)
+        assert response.status_code == 429 and response.headers["retry-after"] == "1"
+        assert "create rate limit" in response.json()["Response"]["Error"]["Message"]
+        listing = httpx.get(mock.url + "/_mock/tasks", headers=AUTH).json()
+        assert listing["rate_limited"] == {"create": 1, "query": 0}
 
 
 def test_a_taken_port_is_a_clean_error() -> None:
@@ -95,6 +105,15 @@ def test_arguments_and_defaults() -> None:
         parser.parse_args(["--fault-rate", "0.2", "--faults", "drop, latency", "--seed", "7"])
     )
     assert faulty.faults == ("drop", "latency") and faulty.seed == 7
+    assert config.rate_limits is None and config.finish_after_max is None
+    ranged = config_from_args(
+        parser.parse_args(["--mode", "timed", "--finish-after", "10-30", "--rate-limits", "20,100"])
+    )
+    assert (ranged.finish_after, ranged.finish_after_max) == (10, 30)
+    assert ranged.rate_limits == (20, 100)
+    for text, low in (("7", 7.0), ("2.5-2.5", 2.5), (" 0 ", 0.0)):
+        single = config_from_args(parser.parse_args(["--finish-after", text]))
+        assert (single.finish_after, single.finish_after_max) == (low, None)
     assert config.request_timeout == 5 and config.max_store_bytes == 64 * 1024 * 1024
     for text, size in (("1000", 1000), ("2k", 2048), ("64M", 64 << 20), ("1GiB", 1 << 30)):
         assert config_from_args(parser.parse_args(["--max-store-bytes", text])).max_store_bytes == (
@@ -123,11 +142,35 @@ def test_bad_arguments_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str
     assert argv[0] in capsys.readouterr().err  # the message names the option
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--finish-after", "30-10"],
+        ["--finish-after", "x"],
+        ["--finish-after", "-1"],
+        ["--finish-after", "10-"],
+        ["--finish-after", "nan"],
+        ["--rate-limits", "20"],
+        ["--rate-limits", "20,0"],
+        ["--rate-limits", "a,b"],
+        ["--rate-limits", "20,100,5"],
+    ],
+)
+def test_bad_ranges_and_limits_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    # one line names the option and quotes the value
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert argv[0] in error and repr(argv[1]) in error
+
+
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["--help"])
     assert exit_.value.code == 0
-    assert "X-Mock-Fault" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "X-Mock-Fault" in out and "--rate-limits CREATES,QUERIES" in out and "A-B" in out
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,8 @@ The design, module by module:
 - `synth`: what every other operation of the spec answers (its documented success, from the
   examples or synthesized from the schema), so no operation is ever a 501;
 - `state`: tasks (bounded in count and in bytes), session_id deduplication, task progress
-  (deterministic or timed);
+  (deterministic or timed, each task's duration fixed or drawn in a range);
+- `limits`: the vendor's rate limits (`--rate-limits`), token buckets per bearer token;
 - `config`: `MockConfig` and the fault vocabulary of `X-Mock-Fault` / `--faults`;
 - `media`: the PNG and MP4 that finished tasks serve;
 - `server`: uvicorn in a thread (`MockServer`) or in the foreground (the command line), with

@@ -2,6 +2,7 @@
 
     python -m chainhub_aigc.mock --host 127.0.0.1 --port 4010 --token dev-token \
         [--mode timed --finish-after 5] [--fault-rate 0.2 --faults rate-limit,drop --seed 7]
+        [--mode timed --finish-after 10-30 --seed 7] [--rate-limits 20,100]
 
 It prints one line with the URL once it listens; Ctrl-C (or SIGTERM) stops it cleanly.
 `add_arguments` and `run_from_args` are reused by the package's `chainhub-aigc mock` command.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,6 +58,36 @@ def _seconds(value: str) -> float:
     return seconds
 
 
+_NUMBER = r"(\d+(?:\.\d*)?|\.\d+)"  # a plain decimal >= 0 (no sign, no exponent)
+_RANGE = re.compile(rf"{_NUMBER}(?:-{_NUMBER})?")
+
+
+def _finish_after(value: str) -> tuple[float, float]:
+    """``N`` or ``A-B`` (A <= B), numbers >= 0: the range each task's duration is drawn from."""
+    found = _RANGE.fullmatch(value.strip())
+    if found is None:
+        raise argparse.ArgumentTypeError(f"a number >= 0 or a range A-B, not {value!r}")
+    low = float(found.group(1))
+    high = float(found.group(2)) if found.group(2) is not None else low
+    if high < low:
+        raise argparse.ArgumentTypeError(f"the range {value!r} ends before it starts")
+    return low, high
+
+
+def _rate_limits(value: str) -> tuple[float, float]:
+    """``CREATES,QUERIES``: two numbers of requests per second, both > 0."""
+    parts = value.split(",")
+    try:
+        rates = tuple(float(part) for part in parts)
+    except ValueError:
+        rates = ()
+    if len(rates) != 2 or not all(math.isfinite(rate) and rate > 0 for rate in rates):
+        raise argparse.ArgumentTypeError(
+            f"CREATES,QUERIES: two numbers of requests per second > 0, not {value!r}"
+        )
+    return rates[0], rates[1]
+
+
 def _port(value: str) -> int:
     port = int(value)
     if not 0 <= port <= 65535:
@@ -85,10 +117,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--finish-after",
-        type=float,
+        type=_finish_after,
         default=None,
-        metavar="N",
-        help="queries (deterministic, default 2) or seconds (timed, default 5)",
+        metavar="N|A-B",
+        help="queries (deterministic, default 2) or seconds (timed, default 5) until a task "
+        "finishes; A-B draws each task's own uniformly between A and B (seeded by --seed)",
+    )
+    parser.add_argument(
+        "--rate-limits",
+        type=_rate_limits,
+        default=None,
+        metavar="CREATES,QUERIES",
+        help="emulate the vendor's frequency limits: requests per second per bearer token, "
+        "each a token bucket of that rate and burst (e.g. 20,100, the documented ones); "
+        "beyond it 429 RequestLimitExceeded with Retry-After; counted in /_mock/tasks "
+        "(default: no limits)",
     )
     parser.add_argument(
         "--fault-rate",
@@ -102,7 +145,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=(),
         help=f"comma-separated faults to draw from (default: all of {', '.join(FAULT_KINDS)})",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the fault draws")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the fault draws and of --finish-after A-B"
+    )
     parser.add_argument(
         "--fault-files",
         action="store_true",
@@ -141,13 +186,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> MockConfig:
-    finish_after = args.finish_after
-    if finish_after is None:
-        finish_after = 2 if args.mode == "deterministic" else 5
+    finish_range = args.finish_after
+    if finish_range is None:
+        default = 2 if args.mode == "deterministic" else 5
+        finish_range = (default, default)
+    low, high = finish_range
     return MockConfig(
         tokens=frozenset(args.tokens or ["dev-token"]),
         mode=args.mode,
-        finish_after=finish_after,
+        finish_after=low,
+        finish_after_max=high if high != low else None,
+        rate_limits=args.rate_limits,
         fault_rate=args.fault_rate,
         faults=tuple(args.faults),
         seed=args.seed,

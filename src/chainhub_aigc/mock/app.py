@@ -1,7 +1,8 @@
 """The ASGI application: Starlette routes built from the spec, one lean request pipeline.
 
 A request to an API route goes through, in order: method (405 with `Allow`, from the spec's
-methods for that path), bearer auth (401), faults (`X-Mock-Fault`, or a seeded draw), the
+methods for that path), bearer auth (401), the rate limits of `--rate-limits` (429: a refused
+request draws no fault and creates nothing), faults (`X-Mock-Fault`, or a seeded draw), the
 parameters and the body (413 past the size limit, counted as the body streams in and checked
 against Content-Length first; 400 for a wrong content type, bad UTF-8, bad JSON, or schema
 violations, all of them listed with their JSON path), then the operation's handler. Errors
@@ -9,8 +10,10 @@ use the Tencent envelope `{"Response": {"Error": {"Code", "Message"}, "RequestId
 
 Mock-only routes, outside the spec (and so outside schemathesis' reach):
     GET  /openapi.json                      the spec the mock was built from, as JSON
-    GET  /_mock/tasks                       tasks, session_id create counts, config
+    GET  /_mock/tasks                       tasks, session_id create counts, requests
+                                            refused by the rate limits (`rate_limited`), config
     POST /_mock/reset                       forget every task and session_id, reseed faults
+                                            and durations, refill the rate-limit buckets
     GET  /_mock/files/{task_id}/{name}      the output file of a finished task (no auth,
                                             like a CDN URL: downloads carry no credentials)
 Every other /_mock/ path, and the two above, answer 401 without a valid bearer token (before
@@ -318,11 +321,17 @@ class MockApp:
         creates = handler.creates if handler is not None else False
         rate_kinds = tuple(k for k in config.rate_faults if creates or k != TASK_FAIL)
         fault_header = FAULT_HEADER.encode("latin-1")
+        limiter = state.limiter
+        bucket = op.rate_bucket
 
         async def pipeline(scope: Scope, receive: Receive, headers: dict[bytes, bytes]) -> AnyReply:
             request_id = new_request_id()
             if secured and not _authorized(headers.get(b"authorization"), tokens):
                 return _unauthorized(request_id)
+            if limiter is not None:  # the only cost of the limits when they are off
+                retry_after = limiter.admit(_token(headers.get(b"authorization")), bucket)
+                if retry_after:
+                    return _rate_limited(request_id, retry_after, f"the {bucket} rate limit")
             faults: _Faults | None = None
             header = headers.get(fault_header)
             try:
@@ -364,13 +373,7 @@ class MockApp:
             return None
         if fault.kind == RATE_LIMIT:
             retry_after = fault.param("retry-after") or str(self.config.retry_after)
-            return error_response(
-                429,
-                "RequestLimitExceeded",
-                f"too many requests, retry after {retry_after} seconds (injected fault)",
-                request_id,
-                {"Retry-After": retry_after},
-            )
+            return _rate_limited(request_id, retry_after, "injected fault")
         if fault.kind == UNAVAILABLE:
             status = int(fault.param("status") or 503)
             return error_response(
@@ -614,6 +617,22 @@ def _unauthorized(request_id: str) -> JSONReply:
         request_id,
         {"WWW-Authenticate": 'Bearer realm="chainhub"'},
     )
+
+
+def _rate_limited(request_id: str, retry_after: int | str, why: str) -> JSONReply:
+    """Tencent's answer beyond a frequency limit (an injected fault, or --rate-limits)."""
+    return error_response(
+        429,
+        "RequestLimitExceeded",
+        f"too many requests, retry after {retry_after} seconds ({why})",
+        request_id,
+        {"Retry-After": str(retry_after)},
+    )
+
+
+def _token(header: bytes | None) -> bytes:
+    """The bearer token of an Authorization header (the rate limits are per token)."""
+    return header.partition(b" ")[2].strip() if header else b""
 
 
 def _canned_reply(canned: CannedAnswer | None, request_id: str) -> AnyReply:

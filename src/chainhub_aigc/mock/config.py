@@ -144,6 +144,13 @@ class MockConfig:
     mode: "deterministic" (a task answers `finish_after` queries unfinished, WAITING then
     PROCESSING with rising Progress, and FINISH from the next one on: for tests) or "timed"
     (a task FINISHes `finish_after` seconds after its creation: for demos).
+    finish_after_max: with it, each task's `finish_after` is drawn uniformly between
+    `finish_after` and `finish_after_max` (whole queries in deterministic mode) from a
+    `random.Random` seeded by `seed`, apart from the fault draws: the same creates in the same
+    order get the same durations.
+    rate_limits: `(creates, queries)` per second per bearer token, each a token bucket of that
+    rate and burst; an operation spends the bucket its spec's `x-rate-limit` names. None (the
+    default): no limit.
     fault_rate: the share of API requests (0..1) that get one of `faults` (all kinds when
     empty), drawn from a `random.Random(seed)`: the same requests in the same order get the
     same faults. File downloads get rate-based faults only with `fault_files`. A request that
@@ -154,12 +161,14 @@ class MockConfig:
     tokens: frozenset[str] = frozenset({"dev-token"})
     mode: Literal["deterministic", "timed"] = "deterministic"
     finish_after: float = 2
+    finish_after_max: float | None = None  # None: every task takes finish_after
     fault_rate: float = 0.0
     faults: tuple[str, ...] = ()
     seed: int = 0
     fault_files: bool = False
     latency: float = 0.5  # seconds, for a rate-based `latency` fault
     retry_after: int = 1  # seconds, for a rate-based `rate-limit` fault
+    rate_limits: tuple[float, float] | None = None
     max_body_bytes: int = 10 * 1024 * 1024
     max_tasks: int = 100_000  # the oldest task is forgotten beyond this (memory stays bounded)
     # ... and beyond this many bytes of stored tasks (what a task stores grows with its request:
@@ -179,6 +188,15 @@ class MockConfig:
             raise ValueError(f"mode must be 'deterministic' or 'timed', not {self.mode!r}")
         if not (math.isfinite(self.finish_after) and self.finish_after >= 0):
             raise ValueError("finish_after must be a number >= 0")
+        if self.finish_after_max is not None and not (
+            math.isfinite(self.finish_after_max) and self.finish_after_max >= self.finish_after
+        ):
+            raise ValueError("finish_after_max must be a number >= finish_after")
+        if self.rate_limits is not None and (
+            len(self.rate_limits) != 2
+            or not all(math.isfinite(rate) and rate > 0 for rate in self.rate_limits)
+        ):
+            raise ValueError("rate_limits must be (creates, queries) per second, both > 0")
         if not 0.0 <= self.fault_rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
         unknown = [kind for kind in self.faults if kind not in _FAULT_PARAMS]
@@ -195,6 +213,12 @@ class MockConfig:
             raise ValueError("request_timeout must be a number of seconds > 0")
         if not isinstance(self.tokens, frozenset):  # a str would be taken letter by letter
             raise TypeError("tokens must be a frozenset of strings")
+
+    @property
+    def finish_range(self) -> tuple[float, float]:
+        """The shortest and the longest `finish_after` of a task."""
+        high = self.finish_after if self.finish_after_max is None else self.finish_after_max
+        return self.finish_after, high
 
     @property
     def rate_faults(self) -> tuple[str, ...]:

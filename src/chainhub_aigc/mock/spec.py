@@ -32,6 +32,7 @@ from chainhub_aigc._spec import (
     JSON,
     SpecError,
     load_spec,
+    operation_rate_limit,
     pointer,
     resolve,
     spec_operations,
@@ -203,6 +204,7 @@ class Operation:
     body_schema: JSON | None  # the OpenAPI schema of the JSON body (for echo plans)
     body_validator: jsonschema_rs.Validator | None
     responses: dict[str, JSON]  # status -> response object (refs resolved)
+    rate_bucket: str  # the rate limit it spends (x-rate-limit, as the SDK's operation table)
 
 
 def operations(spec: dict[str, Any]) -> Iterator[Operation]:
@@ -253,6 +255,7 @@ def _operation(
         body_schema=body_schema,
         body_validator=compile_schema(spec, body_schema) if body_schema is not None else None,
         responses=responses,
+        rate_bucket=operation_rate_limit(op)[0],
     )
 
 

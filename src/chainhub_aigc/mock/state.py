@@ -8,11 +8,15 @@ newest task is always kept), and a session_id is remembered for `retention_secon
 API's 3 days) or until `max_sessions` newer ones push it out. A forgotten task answers 404
 ResourceNotFound, as an expired one does; its session_id still counts as used.
 
-A task's progress is a function of the mode:
+A task's progress is a function of the mode and of its own `finish_after` (the config's, or
+drawn at its creation between `finish_after` and `finish_after_max`, see `draw_finish_after`):
 - deterministic: the first `finish_after` queries answer unfinished (the 1st WAITING with
   Progress 0, the next ones PROCESSING with Progress rising), every later query FINISH;
 - timed: WAITING for the first tenth of `finish_after` seconds, then PROCESSING with Progress
   proportional to the time elapsed, FINISH from `finish_after` seconds on.
+
+The state also holds the rate limiter (`--rate-limits`, see `limits`), so that a reset refills
+its buckets and zeroes its counts with everything else.
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar, overload
 
+from chainhub_aigc._spec import RATE_BUCKETS
 from chainhub_aigc.mock.config import MockConfig
+from chainhub_aigc.mock.limits import RateLimiter
 from chainhub_aigc.mock.media import IMAGE, VIDEO, MediaFile
 
 WAITING = "WAITING"
@@ -105,6 +111,8 @@ class MockTask:
     fail_ext: _Field[str] = _Field()
     fail_message: _Field[str] = _Field()
     store_bytes: _Field[int] = _Field()  # what the record weighs in the store (see TaskTable)
+    # Queries (deterministic) or seconds (timed) until FINISH; None: the config's finish_after.
+    finish_after: _Field[float | None] = _Field()
 
     def __init__(self, record: dict[str, Any]) -> None:
         self.record = record
@@ -125,6 +133,7 @@ class MockTask:
         created_wall: float,
         created_mono: float,
         failure: TaskFailure | None = None,
+        finish_after: float | None = None,
     ) -> MockTask:
         return cls(
             {
@@ -145,6 +154,7 @@ class MockTask:
                 "fail_code": failure.err_code if failure else None,
                 "fail_ext": failure.err_code_ext if failure else "",
                 "fail_message": failure.message if failure else "",
+                "finish_after": finish_after,
                 "store_bytes": RECORD_OVERHEAD_BYTES
                 + len(input_json)
                 + len(task_fields_json)
@@ -262,14 +272,33 @@ class MockState:
     # session_id -> (first_seen, creates, task_id), as a plain tuple: untracked by the GC too.
     _sessions: OrderedDict[str, tuple[float, int, str | None]] = field(default_factory=OrderedDict)
     rng: random.Random = field(init=False)
+    # Task durations have their own seeded source: faults drawn or not never shift them.
+    duration_rng: random.Random = field(init=False)
+    limiter: RateLimiter | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.config.seed)
+        self.duration_rng = random.Random(f"finish-after:{self.config.seed}")
+        limits = self.config.rate_limits
+        self.limiter = RateLimiter.from_config(limits) if limits is not None else None
 
     def reset(self) -> None:
         self.tasks.clear()
         self._sessions.clear()
         self.rng = random.Random(self.config.seed)
+        self.duration_rng = random.Random(f"finish-after:{self.config.seed}")
+        if self.limiter is not None:
+            self.limiter.reset()
+
+    def draw_finish_after(self) -> float | None:
+        """The `finish_after` of a new task: None (the config's) without a range, else drawn
+        uniformly in it (whole queries in deterministic mode)."""
+        low, high = self.config.finish_range
+        if low == high:
+            return None
+        if self.config.mode == "deterministic":
+            return float(self.duration_rng.randint(int(low), int(high)))
+        return self.duration_rng.uniform(low, high)
 
     @property
     def session_creates(self) -> dict[str, int]:
@@ -330,11 +359,13 @@ class MockState:
         Without `query` (a file download, the admin view) it is the state the last query saw.
         """
         config = self.config
+        own = task.record.get("finish_after")  # absent from a record made by hand
+        total = config.finish_after if own is None else own
         if config.mode == "deterministic":
             if query:
                 task.queries += 1
             seen = task.queries
-            limit = int(config.finish_after)
+            limit = int(total)
             if seen > limit:
                 status, progress = FINISH, 100
             elif seen <= 1:
@@ -348,7 +379,6 @@ class MockState:
                 task.finish_wall = now
             return status, progress
         elapsed = time.monotonic() - task.created_mono
-        total = config.finish_after
         wait = total / 10
         if elapsed >= total:
             status, progress = FINISH, 100
@@ -370,13 +400,21 @@ class MockState:
             record = self._sessions.get(task.session_id) if task.session_id else None
             # How many creates carried this task's session_id (1: no retry or duplicate).
             summary["Creates"] = record[1] if record is not None else 1
+            own = task.record.get("finish_after")
+            # Queries (deterministic) or seconds (timed) this task takes to FINISH.
+            summary["FinishAfter"] = self.config.finish_after if own is None else own
             tasks.append(summary)
+        limiter = self.limiter
         return {
             "Tasks": tasks,
             "SessionCreates": self.session_creates,
+            # Requests refused by --rate-limits, by bucket (zero when there are no limits).
+            "rate_limited": dict(limiter.refused if limiter else dict.fromkeys(RATE_BUCKETS, 0)),
             "Config": {
                 "Mode": self.config.mode,
                 "FinishAfter": self.config.finish_after,
+                "FinishAfterMax": self.config.finish_range[1],
+                "RateLimits": list(self.config.rate_limits) if self.config.rate_limits else None,
                 "FaultRate": self.config.fault_rate,
                 "Faults": list(self.config.rate_faults if self.config.fault_rate else ()),
                 "Seed": self.config.seed,

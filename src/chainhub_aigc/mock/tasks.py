@@ -221,6 +221,8 @@ class Behaviour:
         task_prefix = f"{self.config.app_id}-{kind.task_type}-"
         config_entry = input_plan.get("output_config")
         config_target = config_entry[0] if config_entry is not None else None
+        low, high = self.config.finish_range
+        ranged = low != high  # else every task takes the config's finish_after: no draw
 
         def create(call: ValidRequest) -> dict[str, Any]:
             body = call.body if isinstance(call.body, dict) else {}
@@ -260,6 +262,7 @@ class Behaviour:
                 created_wall=time.time(),
                 created_mono=now,
                 failure=call.failure,
+                finish_after=state.draw_finish_after() if ranged else None,
             )
             state.add_task(task)
             return {"Response": {"TaskId": task.task_id, "RequestId": call.request_id}}
