@@ -187,8 +187,7 @@ class Client(BaseClient[httpx.Client]):
     def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
             if self._pacer is not None:  # the client-side rate limit (see _ratelimit)
-                delay = self._pacer.reserve(effect.method, effect.url, effect.time_left)
-                if delay > 0:
+                for delay in self._pacer.delays(effect.method, effect.url, effect.time_left):
                     self._sleep(delay)
             return send_sync(self._http.http, effect)
         if isinstance(effect, Sleep):

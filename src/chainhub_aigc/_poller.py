@@ -284,6 +284,10 @@ class TaskPoller:
                     future.set_exception(error)
                     self._plan.forget(task_id)
                     return
+            except Exception as error:  # a bug: the waiter gets it rather than hang
+                future.set_exception(error)
+                self._plan.forget(task_id)
+                return
             else:
                 if watched_reset := self._plan._tasks.get(task_id):
                     watched_reset.failures = 0

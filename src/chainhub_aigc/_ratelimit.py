@@ -7,12 +7,14 @@ buckets and their default rates come from there, not from this file.
 
 Pacing is even, with a burst of one (GCRA, "virtual scheduling"): each attempt reserves the next
 free slot of its bucket under a lock (``slot = max(now, previous slot + 1/rate)``) and then sleeps
-until it *outside* the lock, so a client at N/s never sends two requests of a bucket closer than
-1/N s apart and never exceeds a server's token bucket of N/s whatever its burst. The reservation
+until it *outside* the lock, so the k-th request of a bucket goes out no sooner than k/N s after
+the first, and a client at N/s never exceeds a server's token bucket of N/s. The reservation
 is shared by every call of one client and of its ``with_options`` copies, across threads (sync)
 or tasks (async). Retries count like first attempts. A wait longer than the call's time left
 (a wait's deadline) is not taken: the attempt fails with APITimeoutError instead, and its slot
-is not reserved. File downloads are not paced (they go to the storage host, not the API).
+is not reserved. A stall of the process (a caller woken more than ``LATE`` after its slot)
+shifts the later slots by its lateness, so the requests it held back do not go out in a burst.
+File downloads are not paced (they go to the storage host, not the API).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from __future__ import annotations
 import functools
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from ._config import NOT_GIVEN, NotGiven
 from ._operations import OperationTable, operation_table
@@ -107,6 +110,22 @@ class RateLimits:
         return hash((self.creates_per_second, self.queries_per_second))
 
 
+# A send later than this after its slot (a stalled process: the event loop blocked, the
+# machine busy) moves every later slot of its bucket by its lateness: the requests held back by
+# a stall go out at the rate again, never in a burst of more than this many seconds' worth.
+LATE = 0.25
+# Re-checks of a slot after a sleep (a later slot may have been moved by a stall meanwhile).
+MAX_RECHECKS = 4
+
+
+@dataclass(slots=True)
+class Slot:
+    """A reserved slot: ``at`` on the bucket's own timeline (real time minus its shift)."""
+
+    bucket: str
+    at: float
+
+
 class Pacer:
     """The slots of one client's buckets (shared with its ``with_options`` copies)."""
 
@@ -116,6 +135,7 @@ class Pacer:
         self._clock = clock
         self._lock = threading.Lock()
         self._next: dict[str, float] = {}
+        self._shift: dict[str, float] = {}
         self._intervals: dict[str, float | None] = {}
 
     @functools.cached_property
@@ -136,26 +156,47 @@ class Pacer:
             self._intervals[bucket] = None if rate is None else 1.0 / rate
         return self._intervals[bucket]
 
-    def reserve(self, method: str, url: str, time_left: float | None) -> float:
-        """Reserve this attempt's slot; the seconds to sleep before sending it (0: now).
-        Raises APITimeoutError, reserving nothing, when the slot is past ``time_left``."""
+    def reserve(self, method: str, url: str, time_left: float | None) -> Slot | None:
+        """Reserve this attempt's slot (None: not paced). Raises APITimeoutError, reserving
+        nothing, when the slot is more than ``time_left`` away."""
         bucket = self.bucket(method, url)
         if bucket is None:
-            return 0.0
+            return None
         interval = self._interval(bucket)
         if interval is None:
-            return 0.0
+            return None
         with self._lock:
-            now = self._clock()
-            slot = max(now, self._next.get(bucket, now))
-            delay = slot - now
-            if time_left is not None and delay > time_left:
+            shift = self._shift.get(bucket, 0.0)
+            now = self._clock() - shift
+            at = max(now, self._next.get(bucket, now))
+            if time_left is not None and at - now > time_left:
                 raise APITimeoutError(
                     f"the client's {bucket} rate limit ({1 / interval:g}/s) has no free slot "
-                    f"for {delay:.2f} s, past the call's deadline ({time_left:.2f} s left)"
+                    f"for {at - now:.2f} s, past the call's deadline ({time_left:.2f} s left)"
                 )
-            self._next[bucket] = slot + interval
-        return delay
+            self._next[bucket] = at + interval
+        return Slot(bucket, at)
+
+    def wait(self, slot: Slot) -> float:
+        """The seconds still to wait for ``slot`` (0: send now). A caller woken late, past
+        LATE, moves the later slots by its lateness (see LATE) and goes now."""
+        with self._lock:
+            shift = self._shift.get(slot.bucket, 0.0)
+            late = self._clock() - (slot.at + shift)
+            if late > LATE:
+                self._shift[slot.bucket] = shift + late
+            return max(-late, 0.0)
+
+    def delays(self, method: str, url: str, time_left: float | None) -> Iterator[float]:
+        """Reserve a slot and yield the sleeps until it (what a driver runs)."""
+        slot = self.reserve(method, url, time_left)
+        if slot is None:
+            return
+        for _ in range(MAX_RECHECKS):
+            delay = self.wait(slot)
+            if delay <= 0:
+                return
+            yield delay
 
 
 def make_pacer(
