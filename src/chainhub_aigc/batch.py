@@ -568,10 +568,11 @@ class _Runner:
 
 
 def _may_exist_note(error: ChainhubError) -> str:
+    code = getattr(error, "code", None) or type(error).__name__
     return (
-        "the create was in flight when an earlier run stopped, and its retry was rejected as a "
-        f"duplicate session_id: the task was created once (billed) and cannot be found "
-        f"through the API ({error})"
+        "its create was in flight when an earlier run stopped, and the retry was rejected as a "
+        f"duplicate session_id ({code}): the task exists once (billed), its result unreachable "
+        "through the API"
     )
 
 
