@@ -79,6 +79,7 @@ __all__ = [
     "Job",
     "JobResult",
     "JournalMismatchError",
+    "TaskPoller",
     "load_jobs",
     "parse_jobs",
     "run_batch",
