@@ -52,7 +52,7 @@ def run_batch_cli(
     command = [sys.executable, "-m", "chainhub_aigc", "batch", str(jobs), "--out", str(out)]
     command += ["--api-key", TOKEN, "--base-url", url, "--json", *options]
     return subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
     )
 
 
