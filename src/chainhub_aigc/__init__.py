@@ -27,6 +27,7 @@ from ._version import __version__
 if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
     from ._async_client import AsyncClient
     from ._client import Client
+    from ._ratelimit import RateLimits
     from .errors import (
         APIConnectionError,
         APIResponseValidationError,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
 _LAZY = {
     "AsyncClient": "_async_client",
     "Client": "_client",
+    "RateLimits": "_ratelimit",
     "APIConnectionError": "errors",
     "APIResponseValidationError": "errors",
     "APIStatusError": "errors",
@@ -129,6 +131,7 @@ __all__ = [
     "PermissionDeniedError",
     "PollSchedule",
     "RateLimitError",
+    "RateLimits",
     "RequestValidationError",
     "Task",
     "TaskFailedError",

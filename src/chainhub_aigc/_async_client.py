@@ -23,6 +23,7 @@ from ._config import (
 from ._core import Fetch, Notify, Op, Send, Sleep
 from ._download import fetch_async, perform_file_effect
 from ._http import send_async
+from ._ratelimit import RateLimits
 from ._resources import AsyncImages, AsyncTasks, AsyncVideos
 from .errors import ChainhubError
 from .types import AsyncTaskResult, OnBytes, OnFile, PollSchedule, Task
@@ -71,6 +72,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         jitter: Callable[[], float] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         allow_insecure_http: bool | None = None,
+        rate_limits: RateLimits | NotGiven | None = NOT_GIVEN,
     ) -> None:
         self._sleep: Callable[[float], Awaitable[object]] = sleep or asyncio.sleep
         super().__init__(
@@ -88,6 +90,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
             jitter=jitter,
             max_response_bytes=max_response_bytes,
             allow_insecure_http=allow_insecure_http,
+            rate_limits=rate_limits,
         )
 
     # -- generic calls -------------------------------------------------------------------------
@@ -183,6 +186,9 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
 
     async def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
+            if self._pacer is not None:  # the client-side rate limit (see _ratelimit)
+                for delay in self._pacer.delays(effect.method, effect.url, effect.time_left):
+                    await self._sleep(delay)
             return await send_async(self._http.http, effect, direct=self._http.owned)
         if isinstance(effect, Sleep):
             await self._sleep(effect.seconds)

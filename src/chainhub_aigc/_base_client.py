@@ -25,6 +25,7 @@ from ._config import (
 from ._core import Op
 from ._http import install_deadlines
 from ._operations import OperationTable, operation_table
+from ._ratelimit import Pacer, RateLimits, make_pacer
 from ._resources import Images, Tasks, Videos
 from .errors import ConfigurationError, RequestValidationError
 from .types import PollSchedule, Task
@@ -74,6 +75,7 @@ class BaseClient(Generic[HttpT]):
         jitter: Callable[[], float] | None,
         max_response_bytes: int,
         allow_insecure_http: bool | None,
+        rate_limits: RateLimits | NotGiven | None = NOT_GIVEN,
     ) -> None:
         self._options = build_options(
             api_key=api_key,
@@ -88,6 +90,10 @@ class BaseClient(Generic[HttpT]):
             jitter=jitter,
             max_response_bytes=max_response_bytes,
             allow_insecure_http=allow_insecure_http,
+        )
+        # One pacer for this client and its with_options copies (copy.copy shares it).
+        self._pacer: Pacer | None = make_pacer(
+            rate_limits, self._options.base_url, self._options.clock
         )
         if http_client is not None and transport is not None:
             raise ConfigurationError("pass http_client= or transport=, not both")
@@ -138,6 +144,11 @@ class BaseClient(Generic[HttpT]):
     def max_retries(self) -> int:
         """The retries of one request."""
         return self._options.max_retries
+
+    @property
+    def rate_limits(self) -> RateLimits | None:
+        """The client-side rate limits (None: off); shared with ``with_options`` copies."""
+        return None if self._pacer is None else self._pacer.limits
 
     @property
     def is_closed(self) -> bool:

@@ -22,6 +22,7 @@ from ._config import (
 from ._core import Fetch, Notify, Op, Send, Sleep
 from ._download import fetch_sync, perform_file_effect
 from ._http import send_sync
+from ._ratelimit import RateLimits
 from ._resources import Images, Tasks, Videos
 from .errors import ChainhubError
 from .types import CreatedTask, OnBytes, OnFile, PollSchedule, Task, TaskResult
@@ -60,6 +61,10 @@ class Client(BaseClient[httpx.Client]):
         max_response_bytes: The cap on an API answer's decoded body (10 MB by default).
         allow_insecure_http: Send the key over ``http://`` to a non-loopback host; default
             ``$CHAINHUB_ALLOW_INSECURE_HTTP == "1"``.
+        rate_limits: Paces every request attempt, retries included, across threads and
+            ``with_options`` copies: by default at the spec's rates (Tencent's 20 creates and
+            100 queries per second); a [`RateLimits`][chainhub_aigc.RateLimits] for others,
+            ``None`` for none.
 
     Raises:
         ConfigurationError: An invalid setting, or both ``http_client`` and ``transport``.
@@ -93,6 +98,7 @@ class Client(BaseClient[httpx.Client]):
         jitter: Callable[[], float] | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         allow_insecure_http: bool | None = None,
+        rate_limits: RateLimits | NotGiven | None = NOT_GIVEN,
     ) -> None:
         self._sleep: Callable[[float], object] = sleep or time.sleep
         super().__init__(
@@ -110,6 +116,7 @@ class Client(BaseClient[httpx.Client]):
             jitter=jitter,
             max_response_bytes=max_response_bytes,
             allow_insecure_http=allow_insecure_http,
+            rate_limits=rate_limits,
         )
 
     # -- generic calls -------------------------------------------------------------------------
@@ -245,6 +252,9 @@ class Client(BaseClient[httpx.Client]):
 
     def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
+            if self._pacer is not None:  # the client-side rate limit (see _ratelimit)
+                for delay in self._pacer.delays(effect.method, effect.url, effect.time_left):
+                    self._sleep(delay)
             shared = self._http
             return send_sync(shared.http, effect, whole=shared.whole, direct=shared.owned)
         if isinstance(effect, Sleep):

@@ -621,6 +621,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=_out_dir, metavar="DIR", required=True, help="the directory to write into"
     )
 
+    _add_batch_parser(commands, common)
+
     mock = commands.add_parser(
         "mock", help="run the mock server (needs the [mock] extra)", add_help=True
     )
@@ -628,6 +630,68 @@ def build_parser() -> argparse.ArgumentParser:
     # which imports the server (starlette, uvicorn) and is too slow to load for other commands.
     mock.fill = _add_mock_arguments
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {visible(text)!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _add_batch_parser(commands: Any, common: Parser) -> None:
+    from .batch import DEFAULT_CONCURRENCY, JOURNAL_FILE
+
+    batch = commands.add_parser(
+        "batch",
+        parents=[common],
+        help="run a JSONL file of jobs: paced, resumable, each billed at most once",
+        description='One job a line: {"id": ..., "kind": "image"|"video", <request '
+        "fields>}. Every line is checked before anything is sent. Rerun the same command "
+        "after a crash: the journal resumes the batch without creating any task twice.",
+        epilog="Exit codes: 0 every job done, 1 some failed or may exist (see "
+        "DIR/results.jsonl), 2 bad input, 3 a fatal API error (authentication, ...), 130 "
+        "Ctrl-C (rerun to resume).",
+    )
+    batch.add_argument("jobs", metavar="JOBS.jsonl", type=Path, help="the jobs, one a line")
+    batch.add_argument(
+        "--out",
+        type=_out_dir,
+        metavar="DIR",
+        required=True,
+        help="each job's files go to DIR/<id>/; DIR/results.jsonl at the end",
+    )
+    batch.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help="jobs in flight at once (default %(default)s)",
+    )
+    for name, what in (("creates", "task creations"), ("queries", "task queries")):
+        batch.add_argument(
+            f"--{name}-per-second",
+            type=_seconds,
+            default=None,
+            metavar="N",
+            help=f"pace {what} at N a second (default: the spec's limit; 0: unpaced)",
+        )
+    batch.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_WAIT_TIMEOUT,
+        metavar="SECONDS",
+        help="each job's wait (default %(default).0f)",
+    )
+    batch.add_argument(
+        "--journal", type=Path, metavar="PATH", help=f"the journal (default DIR/{JOURNAL_FILE})"
+    )
+    batch.add_argument(
+        "--skip-invalid", action="store_true", help="report and skip bad lines instead of stopping"
+    )
 
 
 def _add_mock_arguments(parser: argparse.ArgumentParser) -> None:
@@ -722,6 +786,13 @@ def _silence(stream: TextIO) -> None:
 
 
 def _client(args: argparse.Namespace) -> Client:
+    from ._client import Client
+
+    return Client(**_client_options(args), sleep=_sleep)
+
+
+def _client_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The client's settings from the options and the environment (checked)."""
     options: dict[str, Any] = {}
     for name, key in (
         ("api_key", "api_key"),
@@ -742,9 +813,7 @@ def _client(args: argparse.Namespace) -> Client:
                 check(value)
             except argparse.ArgumentTypeError as exc:
                 raise ConfigurationError(f"{variable}: {exc}") from None
-    from ._client import Client
-
-    return Client(**options, sleep=_sleep)
+    return options
 
 
 def _command(*words: str | Path) -> str:
@@ -920,6 +989,10 @@ def _wait_and_finish(client: Client, task_id: str, args: argparse.Namespace, out
 
 
 def _run(args: argparse.Namespace, out: Output) -> int:
+    if args.command == "batch":
+        from ._batch_cli import run_batch_command
+
+        return run_batch_command(args, out)
     if args.command in ("image", "video"):
         return _run_create(args, out, args.command)
     if args.command == "mock":

@@ -186,6 +186,7 @@ def make_client(api: FakeAPI, sleeps: Sleeps | None = None, **kwargs: Any) -> Cl
     kwargs.setdefault("api_key", TOKEN)
     kwargs.setdefault("base_url", BASE_URL)
     kwargs.setdefault("sleep", sleeps if sleeps is not None else Sleeps())
+    kwargs.setdefault("rate_limits", None)  # these count the SDK's sleeps (pacing: tests/batch)
     kwargs.setdefault("jitter", lambda: 0.0)
     return Client(transport=api.transport, **kwargs)
 
@@ -194,6 +195,7 @@ def make_async_client(api: FakeAPI, sleeps: Sleeps | None = None, **kwargs: Any)
     kwargs.setdefault("api_key", TOKEN)
     kwargs.setdefault("base_url", BASE_URL)
     kwargs.setdefault("sleep", (sleeps or Sleeps()).async_sleep)
+    kwargs.setdefault("rate_limits", None)  # these count the SDK's sleeps (pacing: tests/batch)
     kwargs.setdefault("jitter", lambda: 0.0)
     return AsyncClient(transport=api.transport, **kwargs)
 

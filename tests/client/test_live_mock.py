@@ -49,6 +49,7 @@ def live(server: Any, sleeps: Sleeps | None = None, **kwargs: Any) -> Client:
     kwargs.setdefault("api_key", MOCK_TOKEN)
     kwargs.setdefault("poll_interval", 0)
     kwargs.setdefault("sleep", sleeps if sleeps is not None else Sleeps())
+    kwargs.setdefault("rate_limits", None)  # these count the SDK's sleeps (pacing: tests/batch)
     return Client(base_url=server.base_url, **kwargs)
 
 
@@ -56,6 +57,7 @@ def alive(server: Any, sleeps: Sleeps | None = None, **kwargs: Any) -> AsyncClie
     kwargs.setdefault("api_key", MOCK_TOKEN)
     kwargs.setdefault("poll_interval", 0)
     kwargs.setdefault("sleep", (sleeps or Sleeps()).async_sleep)
+    kwargs.setdefault("rate_limits", None)  # these count the SDK's sleeps (pacing: tests/batch)
     return AsyncClient(base_url=server.base_url, **kwargs)
 
 

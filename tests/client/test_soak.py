@@ -114,6 +114,7 @@ async def _run_soak(server: MockServer) -> Soak:
             max_retries=MAX_RETRIES,
             poll_interval=0,
             sleep=short_sleep,
+            rate_limits=None,  # a soak of faults, not of pacing (tests/batch)
         ) as client:
 
             async def one(index: int) -> AsyncTaskResult | ChainhubError:
