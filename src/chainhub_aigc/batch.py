@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._batch_defaults import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, JOURNAL_FILE, RESULTS_FILE
 from ._core import DUPLICATE_SESSION_CODE, SESSION_PREFIX, create_request
 from ._operations import DEDUPE_KEY, operation_table
 from ._poller import TaskPoller
@@ -88,11 +89,7 @@ __all__ = [
 Status = Literal["done", "failed", "may_exist"]
 # The batch's kinds and the client resource that creates each (its operation is the spec's).
 KINDS = {"image": "images", "video": "videos"}
-RESULTS_FILE = "results.jsonl"
-JOURNAL_FILE = ".journal.sqlite"
 MAX_ID_LENGTH = 128
-DEFAULT_CONCURRENCY = 1000
-DEFAULT_TIMEOUT = 600.0
 DOWNLOADS_AT_ONCE = 8
 # A test hook: "POINT:N[:SIGNAL]" sends the process SIGKILL (or SIGNAL) the N-th time it reaches
 # POINT, one of "create" (journaled, not sent), "created" (answered, not journaled), "finished"

@@ -643,7 +643,7 @@ def _positive_int(text: str) -> int:
 
 
 def _add_batch_parser(commands: Any, common: Parser) -> None:
-    from .batch import DEFAULT_CONCURRENCY, JOURNAL_FILE
+    from ._batch_defaults import DEFAULT_CONCURRENCY, JOURNAL_FILE
 
     batch = commands.add_parser(
         "batch",

@@ -73,9 +73,12 @@ class ChainhubMock:
     # --- clients ---------------------------------------------------------------------------
 
     def client(self, **options: Any) -> Client:
-        """A ``Client`` for the mock (closed after the test); ``options`` go to ``Client``."""
+        """A ``Client`` for the mock (closed after the test); ``options`` go to ``Client``.
+        Unpaced unless ``rate_limits=`` is given: the mock enforces no limits by default, and a
+        test's fake ``sleep`` would otherwise spin on the pacing."""
         from chainhub_aigc import Client
 
+        options.setdefault("rate_limits", None)
         client = Client(api_key=self.token, base_url=self.url, **options)
         self._clients.append(client)
         return client
@@ -83,9 +86,11 @@ class ChainhubMock:
     def async_client(self, **options: Any) -> AsyncClient:
         """An ``AsyncClient`` for the mock. Close it in the test (``async with``): its
         connections belong to the test's event loop, which may be gone at teardown; one left
-        open is marked closed after the test, with a warning."""
+        open is marked closed after the test, with a warning. Unpaced unless ``rate_limits=``
+        is given, as ``client``."""
         from chainhub_aigc import AsyncClient
 
+        options.setdefault("rate_limits", None)
         client = AsyncClient(api_key=self.token, base_url=self.url, **options)
         self._async_clients.append(client)
         return client
