@@ -11,6 +11,7 @@ in ``anyio.fail_after`` (asyncio and trio alike).
 
 from __future__ import annotations
 
+import functools
 import ssl
 import time
 import zlib
@@ -230,6 +231,14 @@ def _capped(timeout: httpx.Timeout, budget: float | None) -> dict[str, float | N
     }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed_url(url: str) -> httpx.URL:
+    """The URL parsed once: a client sends the same few (the create, each task's query during
+    its wait) again and again, and parsing one costs about as much as building the rest of the
+    request (httpx.URL is immutable, so sharing it is safe)."""
+    return httpx.URL(url)
+
+
 # auth=None on send: the API's credential is the SDK's key, whatever auth an injected
 # http_client has (it would replace the Authorization header).
 def _build(
@@ -238,13 +247,14 @@ def _build(
     """The request of an attempt. ``direct``: built as is (the SDK's own client, whose
     default headers the SDK's replace and which has no base URL or params), unless a server
     set cookies, which go back as they would through ``build_request``."""
+    url = _parsed_url(effect.url)
     if direct and not http.cookies:
         return httpx.Request(
-            effect.method, effect.url, headers=effect.headers, content=effect.content,
+            effect.method, url, headers=effect.headers, content=effect.content,
             extensions={"timeout": _capped(effect.timeout, budget)},
         )  # fmt: skip
     return http.build_request(
-        effect.method, effect.url, headers=effect.headers, content=effect.content,
+        effect.method, url, headers=effect.headers, content=effect.content,
         extensions={"timeout": _capped(effect.timeout, budget)},
     )  # fmt: skip
 
