@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import AsyncClient
+from ._batch_defaults import JOURNAL_FILE, RESULTS_FILE
 from ._progress import visible
 from ._ratelimit import RateLimits
 from .batch import (
-    JOURNAL_FILE,
-    RESULTS_FILE,
     BatchInputError,
     BatchStats,
     JobResult,

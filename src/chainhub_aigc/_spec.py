@@ -11,16 +11,17 @@ of the SDK, and nothing here imports the mock.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import importlib.util
 import json
 import math
 from collections.abc import Iterator, Mapping
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError
+
+if TYPE_CHECKING:  # importlib.resources costs --help about 15 ms; only a zip needs it
+    from importlib.resources.abc import Traversable
 
 SPEC_PACKAGE = "chainhub_aigc_client"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -66,7 +67,9 @@ def _package_files() -> Traversable:
     locations = list(found.submodule_search_locations or ()) if found is not None else []
     if locations and Path(locations[0], "openapi.json").is_file():
         return Path(locations[0])
-    return importlib.resources.files(SPEC_PACKAGE)  # a zip, or a package without the JSON
+    from importlib import resources
+
+    return resources.files(SPEC_PACKAGE)  # a zip, or a package without the JSON
 
 
 @functools.cache

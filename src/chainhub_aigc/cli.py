@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import os
 import re
 import shlex
@@ -1170,11 +1169,16 @@ def _report(error: ChainhubError, out: Output) -> int:
     return code
 
 
-class _VisibleFormatter(logging.Formatter):
-    """Log lines (--debug) with server data shown visibly; tracebacks keep their lines."""
+def _log_to(stderr: TextIO) -> None:
+    """--debug: every logger's lines on stderr, server data shown visibly (tracebacks keep
+    their lines). logging is imported here: --help and most commands never need it."""
+    import logging
 
-    def format(self, record: logging.LogRecord) -> str:
-        return visible_lines(super().format(record))
+    from ._config import _VisibleFormatter  # the SDK's own (CHAINHUB_LOG's) formatter
+
+    handler = logging.StreamHandler(stderr)
+    handler.setFormatter(_VisibleFormatter("%(name)s %(levelname)s %(message)s"))
+    logging.basicConfig(level=logging.DEBUG, handlers=[handler])
 
 
 def main(
@@ -1190,9 +1194,7 @@ def main(
     debug = getattr(args, "debug", False)
     out = Output(getattr(args, "json", False), stdout, stderr)
     if debug and stderr is not None:
-        handler = logging.StreamHandler(stderr)
-        handler.setFormatter(_VisibleFormatter("%(name)s %(levelname)s %(message)s"))
-        logging.basicConfig(level=logging.DEBUG, handlers=[handler])
+        _log_to(stderr)
     try:
         if args.command == "mock":  # the server handles its own signals
             code = _run(args, out)
