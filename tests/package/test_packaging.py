@@ -23,11 +23,15 @@ NOT_IMPORTED_ON_PURPOSE = {"sniffio"}
 # What `make test` needs beyond the package's own folders.
 SDIST_FILES = (
     "pyproject.toml", "README.md", "CHANGELOG.md", "LICENSE", "Makefile", "uv.lock",
-    "schemathesis.toml", ".ci/run", "openapi/chainhub-aigc.yaml",
+    "schemathesis.toml", ".ci/run", "openapi/chainhub-aigc.yaml", "mkdocs.yml",
 )  # fmt: skip
 # Folders whose every file the sdist carries (their tests and data, too).
-SDIST_TREES = ("src", "generated", "openapi", "overlays", "scripts", "tests", "bench")
-NOT_SHIPPED = ("__pycache__", ".prism", "node_modules", ".pyc", ".hypothesis")
+SDIST_TREES = (
+    "src", "generated", "openapi", "overlays", "scripts", "tests", "bench", "examples", "docs",
+)  # fmt: skip
+NOT_SHIPPED = (
+    "__pycache__", ".prism", "node_modules", ".pyc", ".hypothesis", ".ruff_cache", ".mypy_cache",
+)  # fmt: skip
 
 
 def _imported_top_levels(*folders: Path, but: Path | None = None) -> set[str]:
