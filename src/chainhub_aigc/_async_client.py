@@ -187,7 +187,7 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     async def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
             if self._pacer is not None:  # the client-side rate limit (see _ratelimit)
-                for delay in self._pacer.delays(effect.method, effect.url, effect.time_left):
+                for delay in self._pacer.delays(effect.operation, effect.time_left):
                     await self._sleep(delay)
             return await send_async(self._http.http, effect, direct=self._http.owned)
         if isinstance(effect, Sleep):

@@ -92,9 +92,7 @@ class BaseClient(Generic[HttpT]):
             allow_insecure_http=allow_insecure_http,
         )
         # One pacer for this client and its with_options copies (copy.copy shares it).
-        self._pacer: Pacer | None = make_pacer(
-            rate_limits, self._options.base_url, self._options.clock
-        )
+        self._pacer: Pacer | None = make_pacer(rate_limits, self._options.clock)
         if http_client is not None and transport is not None:
             raise ConfigurationError("pass http_client= or transport=, not both")
         name = self._http_class.__name__

@@ -253,7 +253,7 @@ class Client(BaseClient[httpx.Client]):
     def _perform(self, effect: _core.Effect) -> Any:
         if isinstance(effect, Send):
             if self._pacer is not None:  # the client-side rate limit (see _ratelimit)
-                for delay in self._pacer.delays(effect.method, effect.url, effect.time_left):
+                for delay in self._pacer.delays(effect.operation, effect.time_left):
                     self._sleep(delay)
             shared = self._http
             return send_sync(shared.http, effect, whole=shared.whole, direct=shared.owned)

@@ -114,6 +114,8 @@ class Send:
     timeout: httpx.Timeout
     max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     time_left: float | None = None
+    operation: str | None = None
+    """The request's ``ApiRequest.operation``: which rate-limit bucket the driver paces it in."""
 
 
 class BadBody(Exception):
@@ -953,6 +955,7 @@ def api_op(options: Options, request: ApiRequest, deadline: float | None = None)
             options.timeout,
             options.max_response_bytes,
             time_left,
+            request.operation,
         )
         outcome = interpret(exchange, request, options)
         if isinstance(outcome, ApiReply):

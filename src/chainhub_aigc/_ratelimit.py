@@ -129,9 +129,8 @@ class Slot:
 class Pacer:
     """The slots of one client's buckets (shared with its ``with_options`` copies)."""
 
-    def __init__(self, limits: RateLimits, base_url: str, clock: Callable[[], float]) -> None:
+    def __init__(self, limits: RateLimits, clock: Callable[[], float]) -> None:
         self.limits = limits
-        self._base_url = base_url
         self._clock = clock
         self._lock = threading.Lock()
         self._next: dict[str, float] = {}
@@ -142,13 +141,12 @@ class Pacer:
     def _table(self) -> OperationTable:
         return operation_table()
 
-    def bucket(self, method: str, url: str) -> str | None:
-        """The bucket of a request to the API (None: an undocumented path, not paced)."""
-        if not url.startswith(self._base_url):
-            return None
-        path = url[len(self._base_url) :].split("?", 1)[0]
-        found = self._table.match(method, path)
-        return None if found is None else found[0].rate_bucket
+    def bucket(self, operation: str | None) -> str | None:
+        """The bucket of an operation of the spec (None: an undocumented path, not paced).
+        The core has matched the request to its operation already (``ApiRequest.operation``):
+        no second match of its URL against the spec's paths on every attempt."""
+        row = self._table.rows.get(operation) if operation is not None else None
+        return None if row is None else row.rate_bucket
 
     def _interval(self, bucket: str) -> float | None:
         if bucket not in self._intervals:
@@ -156,10 +154,10 @@ class Pacer:
             self._intervals[bucket] = None if rate is None else 1.0 / rate
         return self._intervals[bucket]
 
-    def reserve(self, method: str, url: str, time_left: float | None) -> Slot | None:
+    def reserve(self, operation: str | None, time_left: float | None) -> Slot | None:
         """Reserve this attempt's slot (None: not paced). Raises APITimeoutError, reserving
         nothing, when the slot is more than ``time_left`` away."""
-        bucket = self.bucket(method, url)
+        bucket = self.bucket(operation)
         if bucket is None:
             return None
         interval = self._interval(bucket)
@@ -187,9 +185,9 @@ class Pacer:
                 self._shift[slot.bucket] = shift + late
             return max(-late, 0.0)
 
-    def delays(self, method: str, url: str, time_left: float | None) -> Iterator[float]:
+    def delays(self, operation: str | None, time_left: float | None) -> Iterator[float]:
         """Reserve a slot and yield the sleeps until it (what a driver runs)."""
-        slot = self.reserve(method, url, time_left)
+        slot = self.reserve(operation, time_left)
         if slot is None:
             return
         for _ in range(MAX_RECHECKS):
@@ -200,7 +198,7 @@ class Pacer:
 
 
 def make_pacer(
-    rate_limits: RateLimits | NotGiven | None, base_url: str, clock: Callable[[], float]
+    rate_limits: RateLimits | NotGiven | None, clock: Callable[[], float]
 ) -> Pacer | None:
     """The pacer of a new client: the spec's rates by default, none for ``None``."""
     if rate_limits is None:
@@ -211,4 +209,4 @@ def make_pacer(
         raise ConfigurationError(
             f"rate_limits must be a RateLimits or None, got {type(rate_limits).__name__}"
         )
-    return Pacer(rate_limits, base_url, clock)
+    return Pacer(rate_limits, clock)
