@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import AsyncClient
 from ._batch_defaults import JOURNAL_FILE, RESULTS_FILE
-from ._progress import visible
+from ._progress import _Line, visible
 from ._ratelimit import RateLimits
 from .batch import (
     BatchInputError,
@@ -62,12 +62,10 @@ def _line(stats: BatchStats, now: float) -> str:
     )
 
 
-async def _show(stats: BatchStats, out: Output) -> None:
-    every = REDRAW_EVERY if out.tty else PLAIN_EVERY
+async def _show(stats: BatchStats, line: _Line, every: float) -> None:
     while True:
         await asyncio.sleep(every)
-        text = _line(stats, time.monotonic())
-        out.err(f"\r\x1b[K{text}" if out.tty else f"{text}\n")
+        line.draw(_line(stats, time.monotonic()))
 
 
 def run_batch_command(args: argparse.Namespace, out: Output) -> int:
@@ -96,7 +94,9 @@ def run_batch_command(args: argparse.Namespace, out: Output) -> int:
 
     async def main() -> None:
         async with AsyncClient(**options, rate_limits=limits) as client:
-            display = asyncio.create_task(_show(stats, out))
+            line = _Line(out.stderr, out.tty)
+            every = REDRAW_EVERY if out.tty else PLAIN_EVERY
+            display = asyncio.create_task(_show(stats, line, every))
             try:
                 async for result in run_batch(
                     client,
@@ -109,8 +109,7 @@ def run_batch_command(args: argparse.Namespace, out: Output) -> int:
                 ):
                     results.append(result)
                     if result.status != "done" and not out.json_mode:
-                        if out.tty:
-                            out.err("\r\x1b[K")
+                        line.clear()
                         out.err(
                             f"job {visible(result.id)}: {result.status}: "
                             f"{visible(result.error or '')}\n"
@@ -118,7 +117,7 @@ def run_batch_command(args: argparse.Namespace, out: Output) -> int:
             finally:
                 display.cancel()
                 if out.tty:
-                    out.err(f"\r\x1b[K{_line(stats, time.monotonic())}\n")
+                    line.finish(_line(stats, time.monotonic()))
 
     asyncio.run(main())
     counts = {status: sum(r.status == status for r in results) for status in

@@ -77,6 +77,13 @@ class _Line:
             self._write(text + "\n")
             self._last_plain = text
 
+    def clear(self) -> None:
+        """Blank the drawn line on a terminal, so that another line can be printed in its
+        place (the next ``draw`` starts afresh); nothing elsewhere."""
+        if self._enabled and self._tty and self._width:
+            self._write("\r" + " " * self._width + "\r")
+        self._width = 0
+
     def finish(self, text: str | None = None) -> None:
         if text is not None:
             self.draw(text)
